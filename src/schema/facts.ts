@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { IssueSchema } from './common.js';
+import { CaptureAnalysisSchema, CurlResultSchema } from './observe.js';
+import { FirewallStatusSchema, LocalnetSchema, PveConfigSchema } from './pve.js';
+import { ProbeSchema } from './audit.js';
+
+// Everything parsed out of one evidence bundle: what analyse/ and checks/ read. No I/O beyond this point.
+
+export const MissingSchema = z.object({ step: z.string(), reason: z.string() });
+export type Missing = z.infer<typeof MissingSchema>;
+
+export const RulesetFactsSchema = z.object({
+  backend: z.enum(['iptables', 'nftables']),
+  file: z.string(), // evidence path
+  chains: z.array(z.string()), // chain names present (filter table / guest table)
+  // guest chains reached from PVEFW-FWBR-IN / vm-map: "tap1001i0", "veth102i0"
+  guestDevices: z.array(z.string()),
+});
+export type RulesetFacts = z.infer<typeof RulesetFactsSchema>;
+
+export const FactsSchema = z.object({
+  host: z.object({
+    name: z.string(),
+    address: z.string().nullable(),
+    node: z.string().nullable(),
+    pveVersion: z.string().nullable(),
+  }),
+  pve: PveConfigSchema,
+  nftablesBackend: z.boolean(), // host.fw nftables: 1
+  status: FirewallStatusSchema.nullable(), // null = could not collect
+  localnet: LocalnetSchema.nullable(),
+  ruleset: RulesetFactsSchema.nullable(),
+  captures: z.array(CaptureAnalysisSchema),
+  probes: z.array(z.object({ probe: ProbeSchema, result: CurlResultSchema.nullable(), evidence: z.string().nullable() })),
+  captureHosts: z.array(z.string()), // the audit's capture filter hosts
+  guestsRequested: z.array(z.number().int()), // vmids the audit asked about
+  missing: z.array(MissingSchema), // steps that failed: what could not be seen, and why
+  issues: z.array(IssueSchema),
+});
+export type Facts = z.infer<typeof FactsSchema>;
