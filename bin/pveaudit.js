@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources through tsx so `npm ci` alone makes `npx pveaudit` work (no build step).
 import { register } from 'tsx/esm/api';
+
 register();
-await import('../src/cli/main.ts');
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

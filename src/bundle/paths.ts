@@ -17,5 +17,8 @@ export function checkEvidencePath(path: string): string {
 
 // 2026-11-25T18:49:00.123Z -> 20261125T184900Z, the directory name of a run.
 export function runId(startedAt: Date): string {
-  return startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }

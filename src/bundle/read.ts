@@ -2,7 +2,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EvidenceError } from '../lib/errors.js';
 import { type Manifest, ManifestSchema } from '../schema/manifest.js';
-import { EVIDENCE_DIR, MANIFEST, checkEvidencePath } from './paths.js';
+import { checkEvidencePath, EVIDENCE_DIR, MANIFEST } from './paths.js';
 
 export interface Bundle {
   readonly dir: string;

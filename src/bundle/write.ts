@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { sha256, sha256File } from '../lib/hash.js';
 import { TOOL } from '../lib/version.js';
 import { type EvidenceFile, type Manifest, ManifestSchema } from '../schema/manifest.js';
-import { EVIDENCE_DIR, LATEST, MANIFEST, checkEvidencePath, runId } from './paths.js';
+import { checkEvidencePath, EVIDENCE_DIR, LATEST, MANIFEST, runId } from './paths.js';
 
 export type ManifestInput = Omit<Manifest, 'schemaVersion' | 'tool' | 'evidence' | 'outputs'>;
 
@@ -15,6 +15,8 @@ export interface BundleWriter {
   readonly evidence: readonly EvidenceFile[];
   addEvidence(path: string, data: Buffer | string, step: string | null): Promise<EvidenceFile>;
   addEvidenceFile(path: string, srcFile: string, step: string | null): Promise<EvidenceFile>;
+  // Writes manifest.json into the temporary dir so the evidence can be analysed before finish().
+  seal(manifest: ManifestInput): Promise<void>;
   finish(manifest: ManifestInput, outputs: Record<string, Buffer | string>): Promise<string>;
   abort(): Promise<void>;
 }
@@ -60,6 +62,9 @@ export async function openBundleWriter(opts: {
       await pipeline(createReadStream(srcFile), createWriteStream(target));
       return record(rel, await sha256File(target), step);
     },
+    async seal(input) {
+      await writeManifest(dir, input, evidence, []);
+    },
     async finish(input, outputs) {
       const outputEntries: EvidenceFile[] = [];
       for (const [name, content] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
@@ -67,14 +72,7 @@ export async function openBundleWriter(opts: {
         const buf = typeof content === 'string' ? Buffer.from(content) : content;
         outputEntries.push({ path: name, sha256: sha256(buf), bytes: buf.length, step: null });
       }
-      const manifest = ManifestSchema.parse({
-        ...input,
-        schemaVersion: '1',
-        tool: TOOL,
-        evidence: [...evidence].sort((a, b) => a.path.localeCompare(b.path)),
-        outputs: outputEntries,
-      });
-      await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeManifest(dir, input, evidence, outputEntries);
       const final = await freeName(hostDir, id);
       await rename(dir, final);
       await pointLatest(hostDir, final);
@@ -84,6 +82,35 @@ export async function openBundleWriter(opts: {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function writeManifest(
+  dir: string,
+  input: ManifestInput,
+  evidence: EvidenceFile[],
+  outputs: EvidenceFile[],
+): Promise<void> {
+  const manifest = ManifestSchema.parse({
+    ...input,
+    schemaVersion: '1',
+    tool: TOOL,
+    evidence: [...evidence].sort((a, b) => a.path.localeCompare(b.path)),
+    outputs,
+  });
+  await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+// Rendered outputs of an existing report dir: rewrite them and their hashes in the manifest.
+export async function replaceOutputs(dir: string, outputs: Record<string, Buffer | string>): Promise<void> {
+  const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')));
+  const entries = new Map(manifest.outputs.map((o) => [o.path, o]));
+  for (const [name, content] of Object.entries(outputs)) {
+    await writeFile(join(dir, name), content);
+    const buf = typeof content === 'string' ? Buffer.from(content) : content;
+    entries.set(name, { path: name, sha256: sha256(buf), bytes: buf.length, step: null });
+  }
+  manifest.outputs = [...entries.values()].sort((a, b) => a.path.localeCompare(b.path));
+  await writeFile(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 // A second run within the same second gets a suffix rather than overwriting the first.

@@ -4,9 +4,11 @@ import { z } from 'zod';
 export const VMID_RE = /^[1-9][0-9]{2,8}$/;
 export const BRIDGE_RE = /^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$/;
 export const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-export const HOSTNAME_RE = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+export const HOSTNAME_RE =
+  /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 export const GUEST_PATH_RE = /^\/[A-Za-z0-9._/-]{0,255}$/;
-export const ZONE_RE = /^(host|outside|nfvm|(vm|ct)[1-9][0-9]{2,8}(i[0-9])?|[a-zA-Z][a-zA-Z0-9]{0,9}\/[A-Za-z0-9._-]{1,15})$/;
+export const ZONE_RE =
+  /^(host|outside|nfvm|(vm|ct)[1-9][0-9]{2,8}(i[0-9])?|[a-zA-Z][a-zA-Z0-9]{0,9}\/[A-Za-z0-9._-]{1,15})$/;
 
 const vmid = z.union([z.number().int(), z.string()]).transform((v, ctx) => {
   const s = String(v);
@@ -22,7 +24,10 @@ export const ProbeSchema = z.object({
   from: z.string().regex(/^(host|(ct|vm)[1-9][0-9]{2,8})$/, 'must be host, ct<vmid> or vm<vmid>'),
   url: z
     .string()
-    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/, 'must be a plain http(s) URL without quotes, spaces or shell characters'),
+    .regex(
+      /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/,
+      'must be a plain http(s) URL without quotes, spaces or shell characters',
+    ),
   cacert: z.string().regex(GUEST_PATH_RE, 'must be an absolute path of letters, digits, . _ - /').optional(),
   resolve: z
     .string()

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { ProbeSchema } from './audit.js';
 import { IssueSchema } from './common.js';
 import { CaptureAnalysisSchema, CurlResultSchema } from './observe.js';
 import { FirewallStatusSchema, LocalnetSchema, PveConfigSchema } from './pve.js';
-import { ProbeSchema } from './audit.js';
 
 // Everything parsed out of one evidence bundle: what analyse/ and checks/ read. No I/O beyond this point.
 
@@ -31,7 +31,9 @@ export const FactsSchema = z.object({
   localnet: LocalnetSchema.nullable(),
   ruleset: RulesetFactsSchema.nullable(),
   captures: z.array(CaptureAnalysisSchema),
-  probes: z.array(z.object({ probe: ProbeSchema, result: CurlResultSchema.nullable(), evidence: z.string().nullable() })),
+  probes: z.array(
+    z.object({ probe: ProbeSchema, result: CurlResultSchema.nullable(), evidence: z.string().nullable() }),
+  ),
   captureHosts: z.array(z.string()), // the audit's capture filter hosts
   guestsRequested: z.array(z.number().int()), // vmids the audit asked about
   missing: z.array(MissingSchema), // steps that failed: what could not be seen, and why

@@ -15,6 +15,7 @@ export const PacketEventSchema = z.object({
   summary: z.string(), // "SYN", "SYN-ACK", "RST-ACK", "ICMP port unreachable", "TLS ClientHello sni=..."
   retransmission: z.boolean(),
   length: z.number().int().nonnegative(),
+  dir: z.enum(['forward', 'reverse']).optional(), // addition: forward = client -> server
 });
 export type PacketEvent = z.infer<typeof PacketEventSchema>;
 

@@ -1,0 +1,115 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PveauditError } from '../lib/errors.js';
+import { TOOL } from '../lib/version.js';
+import { type Io, processIo } from './io.js';
+
+// The command line of DESIGN.md: scripts outside the project call it exactly like this.
+export function buildProgram(io: Io, done: (code: number) => void): Command {
+  const program = new Command('pveaudit')
+    .description('Read-only auditor for Proxmox VE firewalls and guest connectivity')
+    .version(TOOL.version)
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+
+  const formats = new Option('--format <list>', 'output formats, comma separated: html,pdf,json,md');
+
+  program
+    .command('run')
+    .description('audit the nodes of an inventory over SSH and write one report per host')
+    .requiredOption('-i, --inventory <file>', 'Ansible YAML inventory')
+    .requiredOption('-a, --audit <file>', 'audit file (guests, capture, probes, intent)')
+    .option('--limit <host>', 'only these hosts or groups (comma separated)')
+    .option('--out <dir>', 'reports directory', 'reports')
+    .addOption(formats)
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
+    .option('--accept-new-host-keys', 'record unknown host keys instead of refusing them')
+    .option('--forks <n>', 'hosts audited in parallel', (v) => Number.parseInt(v, 10), 5)
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+    .option('--dry-run', 'print every remote command the plan would run, and run none')
+    .action(async (opts) => {
+      const { runCommand } = await import('./commands/run.js');
+      done(await runCommand(opts, io));
+    });
+
+  program
+    .command('render')
+    .description('re-render a report, or analyse an evidence bundle, offline')
+    .argument('<dir>', 'report or evidence bundle directory')
+    .option('--intent <file>', 'intent file (native YAML/JSON) or Phoenix directory to compare against')
+    .option('--out <dir>', 'write the outputs here instead of into the directory')
+    .addOption(formats)
+    .action(async (dir, opts) => {
+      const { renderCommand } = await import('./commands/render.js');
+      done(await renderCommand({ dir, ...opts }, io));
+    });
+
+  program
+    .command('simulate')
+    .description('decide one flow, or a file of flows, the way pve-firewall simulate does')
+    .requiredOption('--pve-dir <dir>', 'directory laid out like /etc/pve')
+    .option('--from <zone>', 'host, outside, nfvm, vm<ID>, ct<ID>, vm<ID>i<N>, <bridge>/<port> or a guest IP')
+    .option('--to <zone>', 'destination zone or guest IP')
+    .option('--proto <proto>', 'tcp, udp, icmp or icmpv6', 'tcp')
+    .option('--dport <n>', 'destination port (or icmp type)')
+    .option('--sport <n>', 'source port')
+    .option('--source <ip>', 'source address')
+    .option('--dest <ip>', 'destination address')
+    .option('--tests <file>', "flows in pve's test syntax, one per line")
+    .option('--host-ip <ip>', 'the node address')
+    .option('--local-network <cidr>', 'the local_network the node detected')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => {
+      const { simulateCommand } = await import('./commands/simulate.js');
+      done(await simulateCommand(opts, io));
+    });
+
+  program
+    .command('verify')
+    .description('re-hash a report directory against its manifest')
+    .argument('<dir>', 'report directory')
+    .action(async (dir) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      done(await verifyCommand({ dir }, io));
+    });
+
+  program
+    .command('demo')
+    .description('render the bundled sample audit (no Proxmox host needed)')
+    .option('--out <dir>', 'reports directory', 'reports')
+    .addOption(formats)
+    .action(async (opts) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      done(await demoCommand(opts, io));
+    });
+
+  return program;
+}
+
+// Runs one command line; returns the exit code instead of exiting so tests can call it.
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+export function reportError(err: unknown, io: Io): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  if (err instanceof PveauditError) {
+    const where = err.location ? `${err.location}: ` : '';
+    io.err(`pveaudit: ${where}${err.message}`);
+    if (err.code === 'E_INTERNAL')
+      io.err('pveaudit: this is a bug in pveaudit; please report it with the command line.');
+    return 2;
+  }
+  io.err(`pveaudit: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  io.err('pveaudit: this is a bug in pveaudit; please report it with the command line.');
+  return 2;
+}

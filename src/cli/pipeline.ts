@@ -1,0 +1,114 @@
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { analyse } from '../analyse/index.js';
+import { type Bundle, readBundle, runId } from '../bundle/index.js';
+import { type LoadedIntent, loadIntent, loadPhoenix } from '../intent/load.js';
+import { UsageError } from '../lib/errors.js';
+import { sha256 } from '../lib/hash.js';
+import { parseBundle } from '../parse/index.js';
+import { type Format, renderAll } from '../render/index.js';
+import { openPdfPrinter, type PdfPrinter } from '../render/pdf.js';
+import type { EvidenceRef, Report } from '../schema/report.js';
+
+export const ALL_FORMATS: readonly Format[] = ['html', 'pdf', 'json', 'md'];
+
+// "html,pdf" -> ['html', 'pdf'], rejecting unknown names with the list of valid ones.
+export function parseFormats(list: string | undefined): Format[] {
+  if (!list) return [...ALL_FORMATS];
+  const out: Format[] = [];
+  for (const raw of list.split(',')) {
+    const f = raw.trim() as Format;
+    if (!ALL_FORMATS.includes(f)) throw new UsageError(`unknown format "${raw}": use ${ALL_FORMATS.join(', ')}`);
+    if (!out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
+// Bundle dir -> Report, offline: parse the evidence, load the intent, analyse.
+export async function analyseBundleDir(dir: string, opts: { intentPath?: string } = {}): Promise<Report> {
+  const bundle = await readBundle(dir);
+  const { facts, files } = await parseBundle(bundle);
+  const intent = await resolveIntent(bundle, opts.intentPath);
+  const { manifest } = bundle;
+  const started = new Date(manifest.startedAt);
+  return analyse(facts, intent, {
+    startedAt: manifest.startedAt,
+    finishedAt: manifest.finishedAt,
+    evidence: evidenceRefs(bundle),
+    reportId: `${manifest.host.name}-${runId(started)}`,
+    evidenceDigest: evidenceDigest(bundle),
+    incompleteSteps: facts.missing,
+    files,
+  });
+}
+
+async function resolveIntent(bundle: Bundle, explicit?: string): Promise<LoadedIntent | null> {
+  if (explicit) {
+    const isDir = (await stat(explicit).catch(() => null))?.isDirectory();
+    return isDir ? loadPhoenix(explicit) : loadIntent(explicit);
+  }
+  // A run stores the intent it compared against, so re-rendering needs nothing but the bundle.
+  const paths = bundle.manifest.evidence.map((e) => e.path);
+  const native = paths.find((p) => /^intent\/[^/]+\.(ya?ml|json)$/.test(p));
+  if (native) return loadIntent(bundle.absolute(native));
+  const phoenix = paths.find((p) => p.startsWith('intent/phoenix/'));
+  if (phoenix) return loadPhoenix(dirname(bundle.absolute(phoenix)));
+  return null;
+}
+
+function evidenceRefs(bundle: Bundle): EvidenceRef[] {
+  const steps = bundle.manifest.steps;
+  return bundle.manifest.evidence.map((e) => {
+    const step = steps.find((s) => s.id === e.step) ?? steps.find((s) => s.outputs.includes(e.path));
+    const duration = step ? Date.parse(step.finishedAt) - Date.parse(step.startedAt) : null;
+    return {
+      path: e.path,
+      sha256: e.sha256,
+      step: step?.id ?? e.step,
+      command: step?.command ?? null,
+      exitCode: step?.exitCode ?? null,
+      bytes: e.bytes,
+      durationMs: duration !== null && Number.isFinite(duration) ? duration : null,
+      timedOut: step?.timedOut ?? false,
+    };
+  });
+}
+
+// One digest a reviewer can sign: it changes if any evidence byte changes.
+export function evidenceDigest(bundle: Bundle): string {
+  const lines = bundle.manifest.evidence.map((e) => `${e.sha256}  ${e.path}\n`).sort();
+  return sha256(lines.join(''));
+}
+
+const TEXT_LIMIT = 256 * 1024;
+
+// Evidence text for the appendix: binary files (pcaps) are null, long outputs are capped and marked.
+export async function evidenceTexts(bundle: Bundle): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const e of bundle.manifest.evidence) {
+    const buf = await bundle.read(e.path);
+    if (buf === null || buf.includes(0)) {
+      out[e.path] = null;
+      continue;
+    }
+    const text = buf.subarray(0, TEXT_LIMIT).toString('utf8');
+    out[e.path] =
+      buf.length > TEXT_LIMIT ? `${text}\n[... ${buf.length - TEXT_LIMIT} more bytes in evidence/${e.path}]` : text;
+  }
+  return out;
+}
+
+export async function openPrinterIfNeeded(formats: readonly Format[]): Promise<PdfPrinter | undefined> {
+  return formats.includes('pdf') ? openPdfPrinter() : undefined;
+}
+
+// Report -> file name -> content, for the caller to write (or hand to BundleWriter.finish).
+export async function writeReports(
+  dir: string,
+  report: Report,
+  formats: readonly Format[],
+  printer?: PdfPrinter,
+): Promise<Record<string, Buffer | string>> {
+  const bundle = await readBundle(dir);
+  return renderAll(report, { evidenceText: await evidenceTexts(bundle) }, [...formats], printer);
+}
