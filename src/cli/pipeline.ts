@@ -25,6 +25,9 @@ export function parseFormats(list: string | undefined): Format[] {
 }
 
 // Bundle dir -> Report, offline: parse the evidence, load the intent, analyse.
+// A live run copies the intent it was given into the bundle (evidence/intent/<file>, or
+// evidence/intent/phoenix/<the three JSON files>) and calls writer.seal() before calling this,
+// so the same bundle re-renders identically later without the original files.
 export async function analyseBundleDir(dir: string, opts: { intentPath?: string } = {}): Promise<Report> {
   const bundle = await readBundle(dir);
   const { facts, files } = await parseBundle(bundle);

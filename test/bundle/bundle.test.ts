@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readlink, readdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
