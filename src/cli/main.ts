@@ -65,6 +65,18 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     });
 
   program
+    .command('diff')
+    .description('compare two reports of a host: new, resolved and persisting findings')
+    .argument('<old>', 'older report directory')
+    .argument('<new>', 'newer report directory')
+    .option('--out <dir>', 'write diff.json and diff.md here')
+    .option('--format <list>', 'json,md')
+    .action(async (oldDir, newDir, opts) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      done(await diffCommand({ oldDir, newDir, ...opts }, io));
+    });
+
+  program
     .command('verify')
     .description('re-hash a report directory against its manifest')
     .argument('<dir>', 'report directory')

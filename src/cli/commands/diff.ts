@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { diffReports } from '../../diff/index.js';
+import { renderDiffMarkdown } from '../../diff/markdown.js';
+import { UsageError } from '../../lib/errors.js';
+import type { Io } from '../io.js';
+import { writeOutputFiles } from '../outputs.js';
+import { loadReport } from './render.js';
+
+const DIFF_FORMATS = ['json', 'md'] as const;
+
+// Compares two report directories; prints the summary, writes diff.json / diff.md with --out.
+export async function diffCommand(
+  opts: { oldDir: string; newDir: string; out?: string; format?: string },
+  io: Io,
+): Promise<number> {
+  const formats = (opts.format ?? 'json,md').split(',').map((s) => s.trim());
+  for (const f of formats) {
+    if (!DIFF_FORMATS.includes(f as (typeof DIFF_FORMATS)[number])) {
+      throw new UsageError(`unknown diff format "${f}": use ${DIFF_FORMATS.join(', ')}`);
+    }
+  }
+  const before = await loadReport(join(opts.oldDir, 'report.json'));
+  const after = await loadReport(join(opts.newDir, 'report.json'));
+  const d = diffReports(before, after);
+  const md = renderDiffMarkdown(d);
+  if (opts.out) {
+    const outputs: Record<string, string> = {};
+    if (formats.includes('json')) outputs['diff.json'] = `${JSON.stringify(d, null, 2)}\n`;
+    if (formats.includes('md')) outputs['diff.md'] = md;
+    await writeOutputFiles(opts.out, outputs);
+  }
+  io.out(
+    `${d.new.host}: ${d.findings.new.length} new, ${d.findings.resolved.length} resolved, ${d.findings.persisting.length} persisting findings`,
+  );
+  for (const f of d.findings.new) io.out(`  new       [${f.severity}] ${f.title} (${f.subject})`);
+  for (const f of d.findings.resolved) io.out(`  resolved  [${f.severity}] ${f.title} (${f.subject})`);
+  for (const fl of d.flows.filter((x) => x.change !== 'same')) {
+    io.out(`  flow ${fl.change.padEnd(8)} ${fl.name}: ${fl.before?.verdict ?? '-'} -> ${fl.after?.verdict ?? '-'}`);
+  }
+  if (opts.out) io.out(`diff written to ${opts.out}`);
+  return 0;
+}

@@ -1,0 +1,55 @@
+import type { ReportDiff } from '../schema/diff.js';
+import type { Finding } from '../schema/report.js';
+
+const row = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
+const findingRow = (f: Finding) => row([f.severity, f.title, f.subject, `\`${f.id}\``]);
+
+// A diff for a ticket: what changed between two audits of the same host.
+export function renderDiffMarkdown(d: ReportDiff): string {
+  const out: string[] = [];
+  out.push(`# pveaudit diff: ${d.new.host}`, '');
+  out.push(`- Before: ${d.old.id ?? d.old.startedAt} (${d.old.status}, pveaudit ${d.old.toolVersion})`);
+  out.push(`- After: ${d.new.id ?? d.new.startedAt} (${d.new.status}, pveaudit ${d.new.toolVersion})`);
+  if (!d.sameHost) out.push(`- Warning: the reports are of different hosts (${d.old.host} and ${d.new.host}).`);
+  const f = d.findings;
+  out.push(
+    '',
+    `**${f.new.length} new, ${f.resolved.length} resolved, ${f.persisting.length} persisting findings.**`,
+    '',
+  );
+
+  const section = (title: string, items: Finding[]) => {
+    out.push(`## ${title}`, '');
+    if (items.length === 0) out.push('None.', '');
+    else
+      out.push(
+        row(['Severity', 'Finding', 'Subject', 'Id']),
+        row(['---', '---', '---', '---']),
+        ...items.map(findingRow),
+        '',
+      );
+  };
+  section('New findings', f.new);
+  section('Resolved findings', f.resolved);
+  section(
+    'Persisting findings',
+    f.persisting.map((p) => p.finding),
+  );
+
+  out.push('## Audit answers', '', row(['Question', 'Before', 'After']), row(['---', '---', '---']));
+  for (const a of d.answers) out.push(row([a.question, a.before ?? '-', a.after ?? '-']));
+  out.push('', '## Flows', '', row(['Flow', 'Change', 'Before', 'After']), row(['---', '---', '---', '---']));
+  for (const fl of d.flows) {
+    const show = (s: typeof fl.before) => (s ? `${s.simulated?.action ?? '-'}: ${s.verdict}` : '-');
+    out.push(row([fl.name, fl.change, show(fl.before), show(fl.after)]));
+  }
+  out.push(
+    '',
+    '## Root cause',
+    '',
+    `- Before: ${d.rootCause.before ?? 'none'}`,
+    `- After: ${d.rootCause.after ?? 'none'}`,
+    '',
+  );
+  return out.join('\n');
+}

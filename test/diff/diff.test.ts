@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import test from 'ava';
+import { diffReports } from '../../src/diff/index.js';
+import { renderDiffMarkdown } from '../../src/diff/markdown.js';
+import { ReportDiffSchema } from '../../src/schema/diff.js';
+import { type Report, ReportSchema } from '../../src/schema/report.js';
+
+const seed = (): Report =>
+  ReportSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/seed.report.json', import.meta.url), 'utf8')));
+
+// The run after the fix: the critical finding is gone, a new low one appeared, a flow now passes.
+function afterFix(): Report {
+  const r = seed();
+  const [first, ...rest] = r.findings;
+  r.findings = [
+    ...rest,
+    { ...first!, id: 'f-new000000001', severity: 'low', title: 'Guest firewall logs nothing', subject: 'vm1001' },
+  ];
+  r.flows = r.flows.map((f) => (f.name === 'traefik-to-portainer' ? { ...f, verdict: 'pass' } : f));
+  r.startedAt = '2026-11-26T09:00:00Z';
+  return r;
+}
+
+test('findings are matched by stable id into new, resolved and persisting', (t) => {
+  const before = seed();
+  const d = diffReports(before, afterFix());
+  t.deepEqual(
+    d.findings.resolved.map((f) => f.id),
+    [before.findings[0]!.id],
+  );
+  t.deepEqual(
+    d.findings.new.map((f) => f.id),
+    ['f-new000000001'],
+  );
+  t.is(d.findings.persisting.length, before.findings.length - 1);
+  t.true(d.findings.persisting.every((p) => !p.changed));
+  ReportDiffSchema.parse(d);
+});
+
+test('flow verdict changes and unchanged flows are told apart', (t) => {
+  const d = diffReports(seed(), afterFix());
+  const portainer = d.flows.find((f) => f.name === 'traefik-to-portainer');
+  t.is(portainer?.change, 'changed');
+  t.is(portainer?.before?.verdict, 'fail');
+  t.is(portainer?.after?.verdict, 'pass');
+  t.is(d.flows.find((f) => f.name === 'traefik-to-step-ca')?.change, 'same');
+});
+
+test('a report diffed with itself has nothing new or resolved', (t) => {
+  const d = diffReports(seed(), seed());
+  t.is(d.findings.new.length, 0);
+  t.is(d.findings.resolved.length, 0);
+  t.true(d.flows.every((f) => f.change === 'same'));
+});
+
+test('markdown names the counts and each new and resolved finding', (t) => {
+  const before = seed();
+  const md = renderDiffMarkdown(diffReports(before, afterFix()));
+  t.regex(md, /\*\*1 new, 1 resolved, 4 persisting findings\.\*\*/);
+  t.true(md.includes(before.findings[0]!.title));
+  t.true(md.includes('Guest firewall logs nothing'));
+});
+
+test('reports of different hosts are flagged', (t) => {
+  const other = seed();
+  other.host.name = 'pve2';
+  const d = diffReports(seed(), other);
+  t.false(d.sameHost);
+  t.regex(renderDiffMarkdown(d), /different hosts \(pve1 and pve2\)/);
+});
