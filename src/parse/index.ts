@@ -9,7 +9,7 @@ import { analyseCapture } from './pcap/index.js';
 import { parseFirewallStatus } from './pve-status.js';
 import { parsePveTree } from './pve-tree.js';
 import { parseIptablesSave, parseNftRuleset } from './ruleset.js';
-import { createReadStream } from 'node:fs';
+import { readChunks } from '../lib/read-chunks.js';
 
 // The raw /etc/pve texts, kept next to the facts so remediation can diff against the live files.
 export interface ParsedBundle {
@@ -51,8 +51,7 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
   const statusText = await command('pve-firewall-status');
   const status = statusText === null ? null : parseFirewallStatus(statusText, 'commands/pve-firewall-status.out');
   const localnetText = await command('pve-firewall-localnet');
-  const localnet =
-    localnetText === null ? null : parseLocalnet(localnetText, 'commands/pve-firewall-localnet.out');
+  const localnet = localnetText === null ? null : parseLocalnet(localnetText, 'commands/pve-firewall-localnet.out');
 
   const nodename = hostname ?? localnet?.nodename ?? undefined;
   const tree = parsePveTree(new Map(Object.entries(files)), {
@@ -67,18 +66,20 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
   const nftablesBackend = tree.config.host?.options.nftables?.value === '1';
   const iptables = await command('iptables-save');
   const nft = await command('nft-list-ruleset');
-  const ruleset = nftablesBackend && nft !== null
-    ? parseNftRuleset(nft, 'commands/nft-list-ruleset.out')
-    : iptables !== null
-      ? parseIptablesSave(iptables, 'commands/iptables-save.out')
-      : null;
+  const ruleset =
+    nftablesBackend && nft !== null
+      ? parseNftRuleset(nft, 'commands/nft-list-ruleset.out')
+      : iptables !== null
+        ? parseIptablesSave(iptables, 'commands/iptables-save.out')
+        : null;
 
   const captures: CaptureAnalysis[] = [];
   for (const e of manifest.evidence) {
     if (!e.path.startsWith('capture/') || !e.path.endsWith('.pcap')) continue;
-    const analysis = await analyseCapture(createReadStream(bundle.absolute(e.path)), {
+    const analysis = await analyseCapture(readChunks(bundle.absolute(e.path)), {
       file: e.path,
       hosts: audit?.capture?.hosts,
+      capturePoint: audit?.capture?.bridge,
     });
     issues.push(...analysis.issues);
     captures.push(analysis);
@@ -89,7 +90,8 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
     const path = `probes/${probe.name}.curl.txt`;
     const step = manifest.steps.find((s) => s.outputs.includes(path));
     const body = await text(path);
-    const result = body === null ? null : parseCurlVerbose(body, { file: path, exitCode: step?.exitCode ?? null });
+    const result =
+      body === null ? null : parseCurlVerbose(body, { file: path, exitCode: step?.exitCode ?? null, url: probe.url });
     if (result) issues.push(...result.issues);
     probes.push({ probe, result, evidence: body === null ? null : path });
   }
