@@ -1,0 +1,427 @@
+#!/bin/bash
+# pveaudit test lab: a Proxmox-like node built from network namespaces.
+#
+#   lab.sh up SCENARIO [--prefix pa-x] [--index N] [--state DIR]
+#   lab.sh down [--prefix pa-x] [--state DIR]
+#
+# See test/lab/README.md. Needs root, iproute2, OpenSSH sshd, iptables, openssl, python3.
+set -euo pipefail
+# Callers' PATHs vary (npx puts node_modules/.bin first, and an npm package ships its own `nft`).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SCEN_ROOT=$LAB/scenarios
+MARKER=.pveaudit-lab
+
+die() { echo "lab.sh: $*" >&2; exit 2; }
+
+usage() {
+  echo "usage: lab.sh up SCENARIO [--prefix pa-x] [--index N] [--state DIR]" >&2
+  echo "       lab.sh down [--prefix pa-x] [--state DIR]" >&2
+  exit 2
+}
+
+CMD=${1:-}; shift || true
+SCENARIO=
+if [ "$CMD" = up ]; then SCENARIO=${1:-}; shift || true; [ -n "$SCENARIO" ] || usage; fi
+P=pa-lab IDX=0 S=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) P=${2:-}; shift 2 ;;
+    --index) IDX=${2:-}; shift 2 ;;
+    --state) S=${2:-}; shift 2 ;;
+    *) usage ;;
+  esac
+done
+# The root-side veth is "$P-m": interface names are at most 15 characters.
+[[ "$P" =~ ^pa-[a-z0-9][a-z0-9-]{0,9}$ ]] || die "--prefix must match pa-[a-z0-9-], at most 13 characters: '$P'"
+[[ "$IDX" =~ ^[0-9]{1,2}$ ]] && [ "$IDX" -le 63 ] || die "--index must be 0..63: '$IDX'"
+S=${S:-/tmp/pveaudit-lab/$P}
+[[ "$S" = /* ]] || S=$PWD/$S
+[ "$(id -u)" = 0 ] || die "must run as root"
+
+NODE_NS=$P-node
+MGMT=$P-m
+ROOT_ADDR=198.18.0.$((4 * IDX + 1))
+HOST_ADDR=198.18.0.$((4 * IDX + 2))
+
+# ---------------------------------------------------------------- teardown
+
+kill_pids() { # pid... : TERM, wait up to 1 s, then KILL whatever is left
+  local p alive i
+  [ $# -gt 0 ] || return 0
+  kill -TERM "$@" 2>/dev/null || true
+  for i in $(seq 1 20); do
+    alive=()
+    for p in "$@"; do
+      if [ -e "/proc/$p" ] && [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" != Z ]; then alive+=("$p"); fi
+    done
+    [ ${#alive[@]} -gt 0 ] || return 0
+    sleep 0.05
+  done
+  kill -KILL "${alive[@]}" 2>/dev/null || true
+}
+
+lab_namespaces() { ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E "^$P-(node|ct[0-9]+|vm[0-9]+)\$" || true; }
+
+teardown() {
+  local pids=() ns f
+  if [ -d "$S/pids" ]; then
+    for f in "$S/pids"/*; do [ -f "$f" ] && pids+=($(cat "$f")); done
+  fi
+  # Processes still inside the lab's namespaces were started by the lab (sessions of its sshd,
+  # commands they ran); a namespace with a process left in it would outlive `ip netns del`.
+  for ns in $(lab_namespaces); do pids+=($(ip netns pids "$ns" 2>/dev/null || true)); done
+  kill_pids "${pids[@]}"
+  for ns in $(lab_namespaces); do ip netns del "$ns" 2>/dev/null || true; done
+  ip link del "$MGMT" 2>/dev/null || true
+  if [ -d "$S" ]; then
+    [ -e "$S/$MARKER" ] || die "refusing to remove $S: not a lab state dir (no $MARKER)"
+    # Overlay and bind mounts live only in the lab's private mount namespaces; nothing to unmount here.
+    rm -rf "$S"
+  fi
+}
+
+other_labs_up() {
+  ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E '^pa-.*-node$' | grep -vqx "$NODE_NS" && return 0
+  ip -4 -o addr show 2>/dev/null | grep ' inet 198\.1[89]\.' | grep -vq " $MGMT " && return 0
+  return 1
+}
+
+down() {
+  teardown
+  if ! other_labs_up && ip route show 198.18.0.0/15 | grep -q '^blackhole'; then
+    ip route del blackhole 198.18.0.0/15 2>/dev/null || true
+  fi
+}
+
+# ---------------------------------------------------------------- scenario
+
+# Scenario chain, base first: a scenario.env may name a BASE whose files it extends.
+scenario_chain() {
+  local s=$1 chain=() base
+  while [ -n "$s" ]; do
+    [ -f "$SCEN_ROOT/$s/scenario.env" ] || die "unknown scenario '$s' (see $SCEN_ROOT)"
+    chain=("$s" "${chain[@]}")
+    base=$(BASE=; source "$SCEN_ROOT/$s/scenario.env"; echo "${BASE:-}")
+    s=$base
+    [ ${#chain[@]} -lt 8 ] || die "BASE loop in scenario '$1'"
+  done
+  echo "${chain[@]}"
+}
+
+find_scen_file() { # relative path -> the most specific scenario's copy
+  local i
+  for ((i = ${#CHAIN[@]} - 1; i >= 0; i--)); do
+    if [ -e "$SCEN_ROOT/${CHAIN[$i]}/$1" ]; then echo "$SCEN_ROOT/${CHAIN[$i]}/$1"; return; fi
+  done
+}
+
+nic_firewall() { # vmid type -> 1 if the guest's net0 has firewall=1
+  local f
+  [ "$PVE" = 1 ] || { echo 0; return; }
+  if [ "$2" = lxc ]; then f=$S/node/etc/pve/nodes/pve/lxc/$1.conf; else f=$S/node/etc/pve/nodes/pve/qemu-server/$1.conf; fi
+  if [ -f "$f" ] && sed -n '/^\[/q;p' "$f" | grep -Eq '^net0:.*(^|[ ,])firewall=1(,|$)'; then echo 1; else echo 0; fi
+}
+
+dev_of() { if [ "$2" = lxc ]; then echo "veth${1}i0"; else echo "tap${1}i0"; fi; }
+
+build_pve_tree() {
+  local s etc=$S/node/etc
+  mkdir -p "$etc"
+  printf '%s\n' "$NODE_HOSTNAME" > "$etc/hostname"
+  printf '127.0.0.1 localhost.localdomain localhost\n10.0.0.1 %s.internal.thinkheads.ai %s\n' \
+    "$NODE_HOSTNAME" "$NODE_HOSTNAME" > "$etc/hosts"
+  mkdir -p "$S/node/root"
+  cp /etc/skel/.bashrc /etc/skel/.profile "$S/node/root/" 2>/dev/null || : > "$S/node/root/.bashrc"
+  [ "$PVE" = 1 ] || return 0
+  mkdir -p "$etc/pve"
+  for s in "${CHAIN[@]}"; do
+    [ -d "$SCEN_ROOT/$s/pve" ] && cp -r "$SCEN_ROOT/$s/pve/." "$etc/pve/"
+  done
+  mkdir -p "$etc/pve/nodes/pve/lxc" "$etc/pve/nodes/pve/qemu-server" "$etc/pve/nodes/pve/openvz" "$etc/pve/nodes/pve/priv"
+  ln -sfn nodes/pve "$etc/pve/local"
+  ln -sfn nodes/pve/lxc "$etc/pve/lxc"
+  ln -sfn nodes/pve/qemu-server "$etc/pve/qemu-server"
+  ln -sfn nodes/pve/openvz "$etc/pve/openvz"
+  # The stand-ins: pct, qm and pve-firewall in /usr/sbin and pveversion in /usr/bin, as on Proxmox.
+  mkdir -p "$S/node/sbin" "$S/node/bin"
+  sed "s|@STATE@|$S|" "$LAB/standins/lib.sh" > "$S/node/standin-lib.sh"
+  for f in pct qm pve-firewall; do
+    sed "s|@LIB@|$S/node/standin-lib.sh|" "$LAB/standins/$f" > "$S/node/sbin/$f"
+  done
+  cp "$LAB/standins/pveversion" "$S/node/bin/pveversion"
+  chmod 755 "$S/node/sbin"/* "$S/node/bin"/*
+}
+
+# The live ruleset pve-firewall would have compiled for this scenario, with PVESIG comments.
+build_ruleset() {
+  local out=$S/node/iptables.rules devs=() dev host chains
+  while read -r vmid type _ip _mac _name; do
+    [ "$(nic_firewall "$vmid" "$type")" = 1 ] || continue
+    dev=$(dev_of "$vmid" "$type")
+    [ -n "$(find_scen_file "iptables/$dev.rules")" ] && devs+=("$dev")
+  done < <(grep -v '^#' "$SCEN_ROOT/common/guests.txt")
+  host=$(find_scen_file iptables/host-rules.rules)
+  chains=$(for dev in "${devs[@]}"; do printf ':%s-IN - [0:0]\n:%s-OUT - [0:0]\n' "$dev" "$dev"; done)
+  {
+    awk -v chains="$chains" -v host="$host" '
+      /^@HOST_RULES@$/ { if (host != "") while ((getline l < host) > 0) print l; next }
+      { print }
+      /^:PVEFW-tcpflags / && chains != "" { print chains }
+    ' "$SCEN_ROOT/common/iptables-head.rules"
+    for dev in "${devs[@]}"; do cat "$(find_scen_file "iptables/$dev.rules")"; done
+    for dev in "${devs[@]}"; do echo "-A PVEFW-FWBR-IN -m physdev --physdev-out $dev --physdev-is-bridged -j $dev-IN"; done
+    echo '-A PVEFW-FWBR-IN -m comment --comment "PVESIG:@"'
+    for dev in "${devs[@]}"; do echo "-A PVEFW-FWBR-OUT -m physdev --physdev-in $dev --physdev-is-bridged -j $dev-OUT"; done
+    echo '-A PVEFW-FWBR-OUT -m comment --comment "PVESIG:@"'
+    echo COMMIT
+  } > "$out.tmpl"
+  "$PY" - "$out.tmpl" "$out" <<'PY'
+import base64, hashlib, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+rules = {}
+for l in lines:
+    m = re.match(r'-A (\S+) ', l)
+    if m and 'PVESIG:@' not in l:
+        rules.setdefault(m.group(1), []).append(l)
+def sig(chain):
+    h = hashlib.sha1('\n'.join(rules.get(chain, [])).encode()).digest()
+    return base64.b64encode(h).decode().rstrip('=')
+out = [re.sub(r'PVESIG:@', lambda _: 'PVESIG:' + sig(l.split()[1]), l) for l in lines]
+open(sys.argv[2], 'w').write('\n'.join(out) + '\n')
+PY
+}
+
+make_keys_and_certs() {
+  mkdir -p "$S/ssh" "$S/ca"
+  ssh-keygen -q -t ed25519 -N '' -C "pve-lab-host" -f "$S/ssh/host_ed25519"
+  ssh-keygen -q -t ed25519 -N '' -C "pveaudit-lab" -f "$S/ssh/id_ed25519"
+  cp "$S/ssh/id_ed25519.pub" "$S/ssh/authorized_keys"
+  chmod 600 "$S/ssh/id_ed25519" "$S/ssh/host_ed25519"
+  local ca
+  ( cd "$S/ca"
+    for ca in ca rogue-ca; do
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+        -keyout "$ca.key" -out "$ca.crt" \
+        -subj "/O=$([ $ca = ca ] && echo 'Phoenix Internal' || echo 'Unknown Issuer')/CN=$([ $ca = ca ] && echo 'Phoenix Root CA' || echo 'Rogue Root CA')" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    done
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
+      -subj "/CN=portainer.internal.thinkheads.ai" 2>/dev/null
+    printf 'subjectAltName=DNS:portainer.internal.thinkheads.ai,IP:10.0.0.101\nextendedKeyUsage=serverAuth\n' > ext.cnf
+    for ca in ca rogue-ca; do
+      openssl x509 -req -in server.csr -CA "$ca.crt" -CAkey "$ca.key" -CAcreateserial -days 30 \
+        -extfile ext.cnf -out "server-$ca.crt" 2>/dev/null
+    done )
+}
+
+write_sshd_config() {
+  cat > "$S/ssh/sshd_config" <<EOF
+Port 22
+ListenAddress $HOST_ADDR
+HostKey $S/ssh/host_ed25519
+PidFile none
+AuthorizedKeysFile $S/ssh/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+StrictModes no
+PrintMotd no
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+EOF
+}
+
+start_bg() { # name cmd... : detached, logged, PID recorded
+  local name=$1; shift
+  setsid "$@" </dev/null >"$S/logs/$name.log" 2>&1 &
+  echo $! > "$S/pids/$name"
+}
+
+wait_for() { # description timeout-seconds test-command...
+  local what=$1 t=$2 i; shift 2
+  for ((i = 0; i < t * 50; i++)); do "$@" && return 0; sleep 0.02; done
+  die "timed out waiting for $what (logs in $S/logs)"
+}
+
+is_sleeping() { [ "$(cat "/proc/$(cat "$S/pids/$1")/comm" 2>/dev/null)" = sleep ]; }
+sshd_listening() { grep -q 'Server listening on' "$S/logs/sshd.log" 2>/dev/null; }
+
+# Nothing addressed to 198.18.0.0/15 may leave through the default route; the /30s are more specific.
+ensure_blackhole() {
+  ip route show 198.18.0.0/15 | grep -q '^blackhole' && return 0
+  ip route add blackhole 198.18.0.0/15 2>/dev/null || ip route show 198.18.0.0/15 | grep -q '^blackhole'
+}
+
+build_network() {
+  local vmid type ip mac name ns dev fw
+  ensure_blackhole
+  ip link add "$MGMT" type veth peer name mgmt0 netns "$NODE_NS"
+  ip addr add "$ROOT_ADDR/30" dev "$MGMT"
+  ip link set "$MGMT" up
+  ip -n "$NODE_NS" link set lo up
+  ip -n "$NODE_NS" addr add "$HOST_ADDR/30" dev mgmt0
+  ip -n "$NODE_NS" link set mgmt0 up
+  ip netns exec "$NODE_NS" sysctl -qw net.ipv4.ip_forward=0 net.bridge.bridge-nf-call-iptables=1
+  ip -n "$NODE_NS" link add vmbr0 type bridge
+  ip -n "$NODE_NS" addr add 10.0.0.1/24 dev vmbr0
+  ip -n "$NODE_NS" link set vmbr0 up
+  while read -r vmid type ip mac name; do
+    ns=$P-$([ "$type" = lxc ] && echo ct || echo vm)$vmid
+    dev=$(dev_of "$vmid" "$type")
+    fw=$(nic_firewall "$vmid" "$type")
+    ip -n "$ns" link set lo up
+    ip -n "$NODE_NS" link add "$dev" type veth peer name eth0 address "$mac" netns "$ns"
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    if [ "$fw" = 1 ]; then
+      # Proxmox puts a firewall=1 NIC behind its own bridge: dev -> fwbrNi0 -> fwlnNi0/fwprNp0 -> vmbr0.
+      ip -n "$NODE_NS" link add "fwbr${vmid}i0" type bridge
+      ip -n "$NODE_NS" link add "fwpr${vmid}p0" type veth peer name "fwln${vmid}i0"
+      ip -n "$NODE_NS" link set "fwpr${vmid}p0" master vmbr0 up
+      ip -n "$NODE_NS" link set "fwln${vmid}i0" master "fwbr${vmid}i0" up
+      ip -n "$NODE_NS" link set "$dev" master "fwbr${vmid}i0" up
+      ip -n "$NODE_NS" link set "fwbr${vmid}i0" up
+    else
+      ip -n "$NODE_NS" link set "$dev" master vmbr0 up
+    fi
+  done < <(grep -v '^#' "$SCEN_ROOT/common/guests.txt")
+  conntrack_zones
+}
+
+# A packet between two firewalled guests crosses three bridges (fwbr, vmbr0, fwbr) and conntrack
+# sees it at each one. The first RST of a refused or rejected connection deletes the entry, so the
+# kernel marks the same RST INVALID at the next bridge and PVEFW-FORWARD drops it. Giving each
+# bridge its own conntrack zone keeps one entry per bridge, so resets reach the client. This is
+# not an iptables table: iptables-save does not show it (nft list ruleset does).
+conntrack_zones() {
+  local zone=1 br rules=
+  for br in $(ip -n "$NODE_NS" -o link show type bridge | awk -F': ' '{ print $2 }'); do
+    rules+="    iifname \"$br\" ct zone set $zone"$'\n'
+    zone=$((zone + 1))
+  done
+  printf 'table ip pveaudit_lab {\n  chain prerouting {\n    type filter hook prerouting priority raw; policy accept;\n%s  }\n}\n' \
+    "$rules" | ip netns exec "$NODE_NS" nft -f -
+}
+
+write_outputs() {
+  local kh=$S/known_hosts
+  echo "$HOST_ADDR $(cut -d' ' -f1,2 "$S/ssh/host_ed25519.pub")" > "$kh"
+  cat > "$S/inventory.yml" <<EOF
+all:
+  children:
+    proxmox:
+      hosts:
+        $INVENTORY_NAME:
+          ansible_host: $HOST_ADDR
+          ansible_user: root
+          ansible_port: 22
+          ansible_ssh_private_key_file: $S/ssh/id_ed25519
+EOF
+  cp "$SCEN_ROOT/common/intent.yml" "$S/intent.yml"
+  cat > "$S/audit.yml" <<'EOF'
+guests: [101, 102, 103, 1001]
+capture:
+  bridge: vmbr0
+  hosts: [10.0.0.12, 10.0.0.101]
+  seconds: 8
+  maxPackets: 200
+probes:
+  - name: traefik-to-portainer
+    from: ct102
+    url: https://portainer.internal.thinkheads.ai
+    cacert: /ssl/phoenix_ca.crt
+    resolve: portainer.internal.thinkheads.ai:443:10.0.0.101
+    connectTimeout: 3
+    expect: reachable
+intent: intent.yml
+EOF
+  local guest_pids=
+  for f in "$S/pids"/guest-*; do guest_pids+="${f##*/guest-}:$(cat "$f") "; done
+  cat > "$S/lab.env" <<EOF
+PREFIX=$P
+SCENARIO=$SCENARIO
+INDEX=$IDX
+STATE=$S
+HOST=$HOST_ADDR
+ROOT_ADDR=$ROOT_ADDR
+PORT=22
+NODE_NS=$NODE_NS
+MGMT_LINK=$MGMT
+NODE_HOSTNAME=$NODE_HOSTNAME
+SSHD_PID=$(cat "$S/pids/sshd")
+TLS_PID=$(cat "$S/pids/tls" 2>/dev/null || true)
+GUEST_PIDS="${guest_pids% }"
+PRIVATE_KEY=$S/ssh/id_ed25519
+KNOWN_HOSTS=$kh
+INVENTORY=$S/inventory.yml
+AUDIT=$S/audit.yml
+INTENT=$S/intent.yml
+CA_CERT=$S/ca/ca.crt
+EOF
+}
+
+up() {
+  local s vmid type ip mac name ns extra
+  read -r -a CHAIN <<<"$(scenario_chain "$SCENARIO")"
+  PVE=1 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve
+  for s in "${CHAIN[@]}"; do source "$SCEN_ROOT/$s/scenario.env"; done
+  PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
+
+  teardown
+  if ip -4 -o addr show | grep -q " inet $ROOT_ADDR/30 "; then
+    die "index $IDX is in use: $ROOT_ADDR/30 is already configured ($(ip -4 -o addr show | grep " inet $ROOT_ADDR/30 " | awk '{ print $2 }'))"
+  fi
+  mkdir -p "$S"/{pids,logs,tmp,guests}
+  touch "$S/$MARKER"
+  chmod 755 "$S"
+
+  make_keys_and_certs
+  build_pve_tree
+  write_sshd_config
+  [ "$PVE" = 1 ] && build_ruleset
+
+  ip netns add "$NODE_NS"
+  while read -r vmid type ip mac name; do
+    ns=$P-$([ "$type" = lxc ] && echo ct || echo vm)$vmid
+    ip netns add "$ns"
+    extra=
+    if [ "$vmid" = 102 ]; then
+      # The CA that signs Portainer's certificate, where the audit's probe names it.
+      mkdir -p "$S/guests/$vmid/root/ssl"
+      cp "$S/ca/ca.crt" "$S/guests/$vmid/root/ssl/phoenix_ca.crt"
+      extra=$S/guests/$vmid/root
+    fi
+    start_bg "guest-$vmid" ip netns exec "$ns" unshare -m -u --propagation private \
+      bash "$LAB/lib/guest-init.sh" "$name" "$extra" "$S/guests/$vmid/mnt"
+  done < <(grep -v '^#' "$SCEN_ROOT/common/guests.txt")
+
+  build_network
+  [ "$PVE" = 1 ] && ip netns exec "$NODE_NS" iptables-restore < "$S/node/iptables.rules"
+
+  for f in "$S/pids"/guest-*; do wait_for "guest ${f##*/}" 5 is_sleeping "${f##*/}"; done
+
+  if [ "$TLS_SERVER" != none ]; then
+    local crt=$S/ca/server-ca.crt
+    [ "$TLS_SERVER" = rogue ] && crt=$S/ca/server-rogue-ca.crt
+    start_bg tls nsenter -t "$(cat "$S/pids/guest-1001")" -n -m -u -- \
+      "$PY" "$LAB/lib/tls-server.py" "$crt" "$S/ca/server.key" "$S/tmp/tls.ready"
+  fi
+  mkdir -p /run/sshd
+  start_bg sshd ip netns exec "$NODE_NS" unshare -m -u --propagation private \
+    bash "$LAB/lib/node-init.sh" "$S" "$NODE_HOSTNAME"
+  [ "$TLS_SERVER" != none ] && wait_for "TLS server" 5 test -e "$S/tmp/tls.ready"
+  wait_for sshd 5 sshd_listening
+  write_outputs
+  ensure_blackhole # again: a lab going down at the same moment may have removed it
+  echo "$S"
+}
+
+case "$CMD" in
+  up) up ;;
+  down) down ;;
+  *) usage ;;
+esac
