@@ -1,0 +1,79 @@
+import { fillTemplate } from '../checks/define.js';
+import type { Fix } from '../checks/fix/types.js';
+import type { Severity } from '../schema/common.js';
+import type { Finding } from '../schema/report.js';
+import { findingId } from './finding-id.js';
+import { newRunbookState, phaseIndex, renderFixes } from './remediation.js';
+import type { Evaluated } from './run-checks.js';
+
+const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+// Failed and could-not-tell results become findings, ordered as a runbook that is safe to apply
+// top to bottom: allow rules, options, switches that start filtering, cleanup, then reloads.
+export function buildFindings(
+  evaluated: readonly Evaluated[],
+  files: Record<string, string>,
+  rerun: string,
+): Finding[] {
+  const relevant = evaluated
+    .filter((e) => e.result.outcome === 'fail' || e.result.outcome === 'error')
+    .map((e, index) => {
+      const fixes: Fix[] =
+        e.result.fix === undefined ? [] : Array.isArray(e.result.fix) ? e.result.fix : [e.result.fix];
+      const severity: Severity = e.result.outcome === 'error' ? 'info' : (e.result.severity ?? e.check.severity);
+      return {
+        e,
+        fixes,
+        severity,
+        index,
+        phase: e.result.outcome === 'error' ? Number.MAX_SAFE_INTEGER : phaseIndex(fixes),
+      };
+    })
+    .sort((a, b) => a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.index - b.index);
+
+  const state = newRunbookState(files);
+  const seen = new Map<string, number>(); // finding id -> step number, to merge duplicates
+  const editedBy = new Map<string, number>(); // file -> last step that changed it
+  const out: Finding[] = [];
+  for (const { e, fixes, severity } of relevant) {
+    const id = findingId(e.check.id, e.result.subject, e.result.rule);
+    if (seen.has(id)) continue;
+    const order = out.length + 1;
+    seen.set(id, order);
+    const patchName = `/root/pveaudit-${id}.patch`;
+    const rendered = renderFixes(fixes, state, patchName);
+    for (const f of fixes) if (f.kind === 'fw-edit' && rendered.patch) editedBy.set(f.file, order);
+    const covered = fixes.length > 0 && rendered.noop ? editedBy.get(rendered.file ?? '') : undefined;
+    const base =
+      e.result.outcome === 'error'
+        ? `Could not tell: ${e.result.missingStep ?? 'evidence missing'}. Make that step succeed and re-run the audit.`
+        : fillTemplate(e.check.remediation, e.result.vars);
+    const summary = covered ? `${base} Step ${covered} already makes this change; nothing more to apply here.` : base;
+    out.push({
+      id,
+      checkId: e.check.id,
+      severity,
+      title: e.check.title,
+      subject: e.result.subject,
+      evidence: e.result.evidence ?? [],
+      detail: e.result.detail,
+      outcome: e.result.outcome === 'error' ? 'error' : 'fail',
+      remediation: {
+        summary,
+        commands: covered ? [] : rendered.commands,
+        patch: covered ? null : rendered.patch,
+        order,
+        verify: [...(e.result.verify ?? []), ...(e.result.outcome === 'fail' ? [rerun] : [])],
+        file: rendered.file,
+        phoenix: e.result.phoenix ?? null,
+      },
+    });
+  }
+  return out;
+}
+
+export function countSeverities(findings: readonly Finding[]): Record<Severity, number> {
+  const summary: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const f of findings) summary[f.severity]++;
+  return summary;
+}

@@ -1,0 +1,56 @@
+import { buildContext } from '../checks/build-context.js';
+import { CHECKS } from '../checks/index.js';
+import { collectFlows, evaluateFlow } from '../checks/lib/flows.js';
+import type { LoadedIntent } from '../intent/schema.js';
+import { TOOL } from '../lib/version.js';
+import type { Facts } from '../schema/facts.js';
+import type { EvidenceRef, Report } from '../schema/report.js';
+import { buildAnswers } from './answers.js';
+import { buildFindings, countSeverities } from './findings.js';
+import { buildGuests } from './guests.js';
+import { buildRootCause } from './root-cause.js';
+import { runChecks } from './run-checks.js';
+
+export interface AnalyseMeta {
+  startedAt: string;
+  finishedAt: string;
+  evidence: EvidenceRef[];
+  reportId: string;
+  evidenceDigest: string;
+  incompleteSteps: { step: string; reason: string }[];
+  files?: Record<string, string>; // live /etc/pve texts (ParsedBundle.files), for the remediation diffs
+  rerun?: string; // the command that re-runs this audit, shown as the final proof of every fix
+  now?: number; // unix seconds, for cluster enable timestamps
+}
+
+/** Facts + intent -> the Report: checks, flow verdicts, root cause, answers and an ordered runbook. Pure. */
+export function analyse(facts: Facts, intent: LoadedIntent | null, meta: AnalyseMeta): Report {
+  const files = meta.files ?? {};
+  const ctx = buildContext(facts, intent, files, meta.now === undefined ? {} : { now: meta.now });
+  const evaluated = runChecks(CHECKS, ctx);
+  const flows = collectFlows(ctx).map((f) => evaluateFlow(ctx, f));
+  const rerun =
+    meta.rerun ??
+    `pveaudit run -i <inventory> -a <audit file> --limit ${facts.host.name}   # re-run this audit: expect this finding gone`;
+  const findings = buildFindings(evaluated, files, rerun);
+  return {
+    schemaVersion: '1',
+    tool: { name: TOOL.name, version: TOOL.version },
+    host: facts.host,
+    startedAt: meta.startedAt,
+    finishedAt: meta.finishedAt,
+    status: meta.incompleteSteps.length > 0 ? 'incomplete' : 'complete',
+    incompleteSteps: meta.incompleteSteps,
+    summary: countSeverities(findings),
+    answers: buildAnswers(ctx, evaluated, flows),
+    guests: buildGuests(ctx),
+    flows: flows.map((f) => f.flow),
+    rootCause: buildRootCause(ctx, flows, evaluated),
+    findings,
+    evidence: meta.evidence,
+    id: meta.reportId,
+    evidenceDigest: meta.evidenceDigest,
+    intentSource: intent?.source ?? 'none',
+    issues: facts.issues,
+  };
+}

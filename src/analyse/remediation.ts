@@ -1,0 +1,69 @@
+import { createTwoFilesPatch } from 'diff';
+import { applyFwEdits } from '../checks/fix/fw-edit.js';
+import { type Fix, PHASES } from '../checks/fix/types.js';
+import type { Remediation } from '../schema/report.js';
+import { withFirewallOn } from './nic.js';
+
+// Turns fixes into runbook steps. Edits to one file build on each other in runbook order, so every
+// patch applies cleanly to the file as the steps before it left it.
+
+export const phaseIndex = (fixes: readonly Fix[]): number =>
+  fixes.length === 0 ? PHASES.length : Math.min(...fixes.map((f) => PHASES.indexOf(f.phase)));
+
+export interface RunbookState {
+  files: Map<string, string>; // /etc/pve-relative path -> text after the steps so far
+  exists: Set<string>;
+}
+
+export function newRunbookState(files: Record<string, string>): RunbookState {
+  return { files: new Map(Object.entries(files)), exists: new Set(Object.keys(files)) };
+}
+
+function patchFor(file: string, before: string, after: string, existed: boolean): string {
+  const patch = createTwoFilesPatch(existed ? `a/${file}` : '/dev/null', `b/${file}`, before, after, '', '', {
+    context: 3,
+  });
+  // jsdiff starts with an "Index:"-style separator line that patch(1) does not need.
+  return patch.replace(/^=+\n/, '');
+}
+
+export function renderFixes(
+  fixes: readonly Fix[],
+  state: RunbookState,
+  patchName: string,
+): Pick<Remediation, 'commands' | 'patch' | 'file'> & { noop: boolean } {
+  const commands: string[] = [];
+  const patches: string[] = [];
+  let file: string | null = null;
+  let changed = false;
+  for (const fix of fixes) {
+    if (fix.kind === 'fw-edit') {
+      const existed = state.exists.has(fix.file);
+      const before = state.files.get(fix.file) ?? '';
+      const after = applyFwEdits(before, fix.ops);
+      file ??= fix.file;
+      if (after === before) continue;
+      changed = true;
+      patches.push(patchFor(fix.file, before, after, existed));
+      state.files.set(fix.file, after);
+      state.exists.add(fix.file);
+      if (existed) commands.push(`cp -a /etc/pve/${fix.file} /root/${fix.file.split('/').pop()}.pveaudit-bak`);
+    } else if (fix.kind === 'nic-flag') {
+      changed = true;
+      commands.push(`${fix.type === 'lxc' ? 'pct' : 'qm'} set ${fix.vmid} -${fix.nic} ${withFirewallOn(fix.raw)}`);
+    } else {
+      changed = true;
+      commands.push(...fix.commands);
+    }
+  }
+  if (patches.length > 0) {
+    // Dry run first: if the file changed since the audit, nothing is touched.
+    commands.push(
+      `patch -d /etc/pve -p1 --forward --dry-run < ${patchName} && patch -d /etc/pve -p1 --forward < ${patchName}`,
+    );
+    commands.push(
+      'pve-firewall compile > /dev/null   # warnings, if any, are printed here; the daemon applies the files within 10 s',
+    );
+  }
+  return { commands, patch: patches.length > 0 ? patches.join('') : null, file, noop: !changed };
+}

@@ -1,0 +1,30 @@
+import type { CheckContext } from '../checks/context.js';
+import type { Check, CheckResult } from '../checks/define.js';
+
+export interface Evaluated {
+  check: Check;
+  result: CheckResult;
+}
+
+// Runs every check; a check that throws is a bug in pveaudit, reported as "could not tell", never a pass.
+export function runChecks(checks: readonly Check[], ctx: CheckContext): Evaluated[] {
+  const out: Evaluated[] = [];
+  for (const check of checks) {
+    let results: CheckResult[];
+    try {
+      results = check.evaluate(ctx);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      results = [
+        {
+          outcome: 'error',
+          subject: check.id,
+          detail: `The check failed to run (a pveaudit bug): ${message}.`,
+          missingStep: 'internal',
+        },
+      ];
+    }
+    for (const result of results) out.push({ check, result });
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import type { LoadedIntent } from '../intent/schema.js';
+import type { Severity } from '../schema/common.js';
+import type { Facts } from '../schema/facts.js';
+import type { CheckContext } from './context.js';
+import type { Fix } from './fix/types.js';
+
+// A check is data plus a pure function (STYLE.md §3.1): the registry and the report read the data,
+// analyse() calls evaluate() with the parsed facts and the intent.
+
+export type Outcome = 'pass' | 'fail' | 'error' | 'not_applicable';
+export type Need = keyof Facts | 'intent';
+
+export interface CheckResult {
+  outcome: Outcome;
+  subject: string; // what it is about: "vm1001", "ct101/net0", "firewall/cluster.fw"
+  detail: string; // one sentence saying what was found
+  // The rule text this result is about, normalised; part of the finding id.
+  rule?: string;
+  evidence?: string[]; // paths in evidence/ (pve/firewall/1001.fw, commands/...)
+  vars?: Record<string, string>; // fills the check's remediation template
+  fix?: Fix | Fix[]; // several when one mismatch needs edits in two places (add here, remove there)
+  verify?: string[];
+  phoenix?: string | null; // what to change in the Phoenix JSON, or why no JSON change helps
+  severity?: Severity; // overrides the check's default for this result
+  missingStep?: string; // error outcome: the evidence step that could not be collected
+}
+
+export interface Check {
+  id: string;
+  title: string; // the secure condition, not "Ensure ..."
+  severity: Severity;
+  needs: readonly Need[];
+  remediation: string; // template with {placeholders} filled from CheckResult.vars
+  evaluate(ctx: CheckContext): CheckResult[];
+}
+
+export const defineCheck = (check: Check): Check => check;
+
+// The step that failed for a fact, so "could not tell" names it; null when the fact is present.
+export function missingFact(ctx: { facts: Facts; intent: LoadedIntent | null }, need: Need): string | null {
+  if (need === 'intent') return ctx.intent ? null : 'intent (no intent file or Phoenix directory was given)';
+  if (ctx.facts[need] !== null) return null;
+  return missingStep(ctx.facts, STEP_FOR[need] ?? [need]);
+}
+
+// Names the collection step behind a missing piece of evidence, with the reason it failed.
+export function missingStep(facts: Facts, candidates: readonly string[]): string {
+  const failed = facts.missing.find((m) =>
+    candidates.some((c) => m.step === c || m.step.includes(c) || m.reason.includes(c)),
+  );
+  return failed ? `${failed.step} (${failed.reason})` : `${candidates[0] ?? 'unknown'} (not collected)`;
+}
+
+const STEP_FOR: Partial<Record<keyof Facts, string[]>> = {
+  status: ['pve-firewall-status'],
+  localnet: ['pve-firewall-localnet'],
+  ruleset: ['iptables-save', 'nft-list-ruleset'],
+};
+
+export function fillTemplate(template: string, vars: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => vars[key] ?? whole);
+}

@@ -1,0 +1,69 @@
+import type { FwRule, SimFlow } from '../../schema/pve.js';
+import type { CheckContext } from '../context.js';
+import { guestIp, ipToZone, knownVmids } from './guests.js';
+import { meantFor } from './phoenix.js';
+
+// Which guest a cluster.fw rule was written for, if any: by its addresses, by the Phoenix file it
+// came from, or because it would match an intended flow into a guest.
+
+export interface RuleTarget {
+  vmid: number;
+  direction: 'IN' | 'OUT';
+  because: string;
+}
+
+const single = (addr: string | null): string | null =>
+  addr && /^\d+\.\d+\.\d+\.\d+(\/32)?$/.test(addr) ? addr.replace(/\/32$/, '') : null;
+
+function vmidOfIp(ctx: CheckContext, ip: string | null): number | null {
+  if (!ip) return null;
+  return knownVmids(ctx).find((v) => guestIp(ctx, v) === ip) ?? null;
+}
+
+export function clusterRuleTargets(ctx: CheckContext): Map<FwRule, RuleTarget> {
+  const out = new Map<FwRule, RuleTarget>();
+  const rules = (ctx.facts.pve.cluster?.rules ?? []).filter(
+    (r) => r.enabled && r.errors.length === 0 && (r.direction === 'IN' || r.direction === 'OUT'),
+  );
+  for (const rule of rules) {
+    const meant = meantFor(ctx, rule.text);
+    if (meant?.vmid != null) {
+      out.set(rule, {
+        vmid: meant.vmid,
+        direction: rule.direction as 'IN' | 'OUT',
+        because: `the Phoenix JSON lists it under guest ${meant.vmid} (${meant.origin.file}: ${meant.origin.path})`,
+      });
+      continue;
+    }
+    const dest = vmidOfIp(ctx, single(rule.dest));
+    const source = vmidOfIp(ctx, single(rule.source));
+    if (rule.direction === 'IN' && dest !== null)
+      out.set(rule, { vmid: dest, direction: 'IN', because: `its destination ${rule.dest} is guest ${dest}` });
+    else if (rule.direction === 'OUT' && source !== null)
+      out.set(rule, { vmid: source, direction: 'OUT', because: `its source ${rule.source} is guest ${source}` });
+  }
+  for (const flow of ctx.intent?.intent.flows ?? []) {
+    const m = /^(?:ct|vm)(\d+)$/.exec(flow.to) ?? /^(?:ct|vm)(\d+)$/.exec(ipToZone(ctx, flow.to) ?? '');
+    if (!m) continue;
+    const sim: SimFlow = {
+      from: flow.from,
+      to: flow.to,
+      proto: flow.proto,
+      ...(flow.dport !== undefined ? { dport: flow.dport } : {}),
+    };
+    for (const rule of ctx.clusterRulesForGuestFlow(sim)) {
+      if (!out.has(rule))
+        out.set(rule, {
+          vmid: Number(m[1]),
+          direction: 'IN',
+          because: `it matches the intended flow ${flow.name ?? `${flow.from} -> ${flow.to}`}`,
+        });
+    }
+  }
+  return out;
+}
+
+export function firstPort(dport: string | null): number | null {
+  const n = Number(dport?.split(/[,:]/)[0]);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}

@@ -1,0 +1,46 @@
+import { parseRuleLine } from '../../parse/fw-rule.js';
+import { normaliseRule } from '../../parse/fw-rule-text.js';
+import type { FwFileKind, FwRule } from '../../schema/pve.js';
+
+// Rules compare by meaning, not spelling: the canonical text without comment and enable marker.
+
+export const ruleKey = (rule: FwRule): string => normaliseRule({ ...rule, enabled: true });
+
+// An intended rule string read the way Proxmox would read it in `file`; null if it cannot parse.
+export function parseIntendedRule(text: string, kind: FwFileKind, file: string): FwRule | null {
+  return parseRuleLine(text, { file, line: 1, kind }).rule;
+}
+
+export interface RuleComparison {
+  missing: { text: string; rule: FwRule; previous: string | undefined }[]; // previous: live text of the intended rule before it
+  disabled: { text: string; live: FwRule }[];
+  unexpected: FwRule[];
+}
+
+// Intended rule strings vs the live rules of one file.
+export function compareRules(
+  intended: readonly string[],
+  live: readonly FwRule[],
+  kind: FwFileKind,
+  file: string,
+): RuleComparison {
+  const out: RuleComparison = { missing: [], disabled: [], unexpected: [] };
+  const wantedKeys = new Set<string>();
+  let previous: string | undefined;
+  for (const text of intended) {
+    const rule = parseIntendedRule(text, kind, file);
+    if (!rule) continue;
+    const key = ruleKey(rule);
+    wantedKeys.add(key);
+    const enabled = live.find((r) => r.enabled && ruleKey(r) === key);
+    const disabled = live.find((r) => !r.enabled && ruleKey(r) === key);
+    if (enabled) previous = enabled.text;
+    else if (disabled && rule.enabled) out.disabled.push({ text, live: disabled });
+    else if (rule.enabled) {
+      out.missing.push({ text, rule, previous });
+      previous = text;
+    }
+  }
+  out.unexpected = live.filter((r) => r.enabled && !wantedKeys.has(ruleKey(r)));
+  return out;
+}

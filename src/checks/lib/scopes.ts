@@ -1,0 +1,42 @@
+import type { FwFileKind, FwRule } from '../../schema/pve.js';
+import type { CheckContext } from '../context.js';
+import { fwPath } from './guests.js';
+
+// Each file the intent states rules for, with the live rules found there.
+export interface RuleScopeView {
+  file: string;
+  kind: FwFileKind;
+  vmid: number | null;
+  intended: string[];
+  live: FwRule[];
+  exists: boolean;
+}
+
+export function intendedScopes(ctx: CheckContext): RuleScopeView[] {
+  const out: RuleScopeView[] = [];
+  const cluster = ctx.intent?.intent.cluster?.rules;
+  if (cluster) {
+    const live = ctx.facts.pve.cluster;
+    out.push({
+      file: 'firewall/cluster.fw',
+      kind: 'cluster',
+      vmid: null,
+      intended: cluster,
+      live: live?.rules ?? [],
+      exists: live !== null,
+    });
+  }
+  for (const g of ctx.intent?.intent.guests ?? []) {
+    if (!g.firewall?.rules) continue;
+    const live = ctx.facts.pve.guestFw[String(g.vmid)];
+    out.push({
+      file: fwPath(g.vmid),
+      kind: 'guest',
+      vmid: g.vmid,
+      intended: g.firewall.rules,
+      live: live?.rules ?? [],
+      exists: live !== undefined,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import type { CheckResult } from '../define.js';
+import { defineCheck } from '../define.js';
+import { compareRules, ruleKey } from '../lib/rules.js';
+import { intendedScopes } from '../lib/scopes.js';
+
+// A leading "|" keeps a rule in the file but out of the ruleset: it reads as present and does nothing.
+export default defineCheck({
+  id: 'rules_intended_disabled',
+  title: 'Intended rules are not disabled with "|"',
+  severity: 'high',
+  needs: ['pve', 'intent'],
+  remediation: 'Remove the leading "|" from line {line} of {file}.',
+  evaluate(ctx) {
+    if (!ctx.intent)
+      return [
+        {
+          outcome: 'error',
+          subject: 'intent',
+          detail: 'No intent was given, so no disabled rule can be called intended.',
+          missingStep: 'intent',
+        },
+      ];
+    const results: CheckResult[] = [];
+    for (const scope of intendedScopes(ctx)) {
+      if (!scope.exists) continue;
+      const { disabled } = compareRules(scope.intended, scope.live, scope.kind, scope.file);
+      for (const d of disabled) {
+        const enabledText = d.live.text.replace(/^\|\s*/, '');
+        results.push({
+          outcome: 'fail',
+          subject: scope.file,
+          rule: ruleKey(d.live),
+          detail: `${scope.file} line ${d.live.line} "${d.live.text}" is disabled with "|", but the intent expects "${d.text}" to be active.`,
+          evidence: [`pve/${scope.file}`],
+          vars: { line: String(d.live.line), file: scope.file },
+          fix: {
+            kind: 'fw-edit',
+            phase: 'allow',
+            file: scope.file,
+            ops: [{ op: 'replace-line', from: d.live.text, to: enabledText }],
+          },
+          verify: [
+            `grep -n -F -- '${enabledText.replace(/'/g, "'\\''")}' /etc/pve/${scope.file}   # expect the line without "|"`,
+          ],
+        });
+      }
+      if (disabled.length === 0)
+        results.push({
+          outcome: 'pass',
+          subject: scope.file,
+          detail: `No intended rule is disabled in ${scope.file}.`,
+        });
+    }
+    return results.length > 0
+      ? results
+      : [{ outcome: 'not_applicable', subject: 'intent', detail: 'The intent lists no rules for any live file.' }];
+  },
+});

@@ -1,0 +1,99 @@
+import type { CheckResult } from '../define.js';
+import { defineCheck } from '../define.js';
+import { simulateCommand } from '../lib/commands.js';
+import { fileMissingStep, guestZone } from '../lib/guests.js';
+import { placementNote } from '../lib/phoenix.js';
+import { firstPort } from '../lib/rule-target.js';
+import { compareRules, ruleKey } from '../lib/rules.js';
+import { intendedScopes } from '../lib/scopes.js';
+
+// An intended rule that is not in the live file (or differs from it) does not exist for Proxmox.
+export default defineCheck({
+  id: 'rules_intended_missing',
+  title: 'Every intended rule is in the live firewall file',
+  severity: 'high',
+  needs: ['pve', 'intent'],
+  remediation: 'Add "{rule}" to {file}.',
+  evaluate(ctx) {
+    if (!ctx.intent)
+      return [
+        {
+          outcome: 'error',
+          subject: 'intent',
+          detail: 'No intent was given, so there is nothing to compare the live rules with.',
+          missingStep: 'intent',
+        },
+      ];
+    const scopes = intendedScopes(ctx);
+    const clusterKeys = new Set((ctx.facts.pve.cluster?.rules ?? []).filter((r) => r.enabled).map(ruleKey));
+    const results: CheckResult[] = [];
+    for (const scope of scopes) {
+      if (!scope.exists) {
+        const step = fileMissingStep(ctx, scope.file);
+        if (step) {
+          results.push({
+            outcome: 'error',
+            subject: scope.file,
+            detail: `${scope.file} could not be read: ${step}.`,
+            missingStep: step,
+          });
+          continue;
+        }
+        // A missing guest file is reported (with its rules) by guest_fwfile_missing.
+        if (scope.vmid !== null && ctx.intent.intent.guests?.find((g) => g.vmid === scope.vmid)?.firewall?.enable)
+          continue;
+      }
+      const cmp = compareRules(scope.intended, scope.live, scope.kind, scope.file);
+      let reported = 0;
+      for (const miss of cmp.missing) {
+        // Sitting in cluster.fw instead is the misplacement check's finding, with the same fix.
+        if (scope.vmid !== null && clusterKeys.has(ruleKey(miss.rule))) continue;
+        reported++;
+        const zone = scope.vmid === null ? 'host' : guestZone(ctx, scope.vmid);
+        const inbound = miss.rule.direction !== 'OUT';
+        const other = inbound ? miss.rule.source : miss.rule.dest;
+        const peer = other && !other.includes('/') && !other.startsWith('+') ? other : 'outside';
+        results.push({
+          outcome: 'fail',
+          subject: scope.vmid === null ? scope.file : zone,
+          rule: ruleKey(miss.rule),
+          detail: `The intent has "${miss.text}" for ${scope.file}, but the live file has no such rule, so Proxmox does not apply it.`,
+          evidence: [`pve/${scope.file}`],
+          vars: { rule: miss.text, file: scope.file },
+          fix: {
+            kind: 'fw-edit',
+            phase: 'allow',
+            file: scope.file,
+            ops: [
+              miss.previous
+                ? { op: 'add-rule', text: miss.text, after: miss.previous }
+                : { op: 'add-rule', text: miss.text },
+            ],
+          },
+          verify:
+            miss.rule.direction === 'GROUP'
+              ? []
+              : [
+                  `${simulateCommand(ctx, { from: inbound ? peer : zone, to: inbound ? zone : peer, proto: miss.rule.proto ?? 'tcp', dport: firstPort(miss.rule.dport) })}   # expect ${miss.rule.action}`,
+                ],
+          phoenix:
+            scope.vmid === null
+              ? ctx.intent.source === 'phoenix'
+                ? 'The JSON already has this rule; cluster.fw is not what the generator writes. Re-run the Phoenix generator, or apply the patch.'
+                : null
+              : placementNote(ctx, miss.text, scope.vmid),
+        });
+      }
+      if (reported === 0)
+        results.push({
+          outcome: 'pass',
+          subject: scope.file,
+          detail: `All ${scope.intended.length} intended rule(s) are in ${scope.file}.`,
+          evidence: [`pve/${scope.file}`],
+        });
+    }
+    return results.length > 0
+      ? results
+      : [{ outcome: 'not_applicable', subject: 'intent', detail: 'The intent lists no rules.' }];
+  },
+});

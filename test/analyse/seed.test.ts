@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import test from 'ava';
+import { analyse } from '../../src/analyse/index.js';
+import { loadPhoenix } from '../../src/intent/load.js';
+import { type Report, ReportSchema } from '../../src/schema/report.js';
+import { FIXTURES } from '../checks/helpers.js';
+import { seedFacts, seedFiles } from './seed-facts.js';
+
+const META = {
+  startedAt: '2026-11-25T18:49:00Z',
+  finishedAt: '2026-11-25T18:49:30Z',
+  evidence: [],
+  reportId: 'pve-20261125T184900Z',
+  evidenceDigest: 'd',
+  incompleteSteps: [],
+};
+
+async function seedReport(): Promise<Report> {
+  const intent = await loadPhoenix(join(FIXTURES, 'phoenix/seed'));
+  return analyse(seedFacts(), intent, { ...META, files: seedFiles() });
+}
+
+const answer = (r: Report, q: string) => r.answers.find((a) => a.question === q);
+
+test('the seed report is a valid report', async (t) => {
+  const r = await seedReport();
+  t.true(ReportSchema.safeParse(r).success);
+  t.is(r.intentSource, 'phoenix');
+  const counted: Record<string, number> = {};
+  for (const f of r.findings) counted[f.severity] = (counted[f.severity] ?? 0) + 1;
+  t.deepEqual(r.summary, { critical: 0, high: 0, medium: 0, low: 0, info: 0, ...counted });
+});
+
+test("answers: rules loaded as generated, guests not as intended, packets dropped at VM 1001's inbound policy", async (t) => {
+  const r = await seedReport();
+  t.is(answer(r, 'rules-loaded')?.answer, 'yes');
+  t.regex(answer(r, 'rules-loaded')?.because ?? '', /as generated/);
+  t.regex(answer(r, 'rules-loaded')?.because ?? '', /vm1001/);
+  t.is(answer(r, 'guest-firewalls-as-intended')?.answer, 'no');
+  t.is(answer(r, 'packets-dropped')?.answer, 'yes');
+  t.regex(
+    answer(r, 'packets-dropped')?.because ?? '',
+    /^traefik-to-portainer is dropped at VM 1001's inbound policy \(firewall\/1001\.fw line 3: policy_in: DROP\); the capture shows 3 SYNs with no reply and curl failed in the connect phase \(curl exit 28\)/,
+  );
+});
+
+test('root cause: the firewall, decided by firewall/1001.fw policy_in', async (t) => {
+  const r = await seedReport();
+  t.is(r.rootCause?.layer, 'firewall');
+  t.is(r.rootCause?.flow, 'traefik-to-portainer');
+  t.deepEqual(r.rootCause?.decidedBy, { kind: 'policy', file: 'firewall/1001.fw', line: 3, text: 'policy_in: DROP' });
+  t.regex(r.rootCause?.summary ?? '', /in cluster\.fw .* where it only filters traffic to the node/);
+});
+
+test('the probed flow carries simulation and both observations, and says they agree', async (t) => {
+  const r = await seedReport();
+  const flow = r.flows.find((f) => f.id === 'traefik-to-portainer');
+  t.is(flow?.source, 'both');
+  t.deepEqual(
+    [flow?.from, flow?.to],
+    [
+      { zone: 'ct102', ip: '10.0.0.12' },
+      { zone: 'vm1001', ip: '10.0.0.101' },
+    ],
+  );
+  t.is(flow?.simulated?.action, 'DROP');
+  t.is(flow?.observed?.capture?.syn, 3);
+  t.is(flow?.observed?.capture?.verdict, 'unanswered');
+  t.deepEqual(
+    flow?.observed?.capture?.packets?.map((p) => p.retransmission),
+    [false, true, true],
+  );
+  t.is(flow?.observed?.probe?.exitCode, 28);
+  t.is(flow?.agreement, 'partial');
+  t.regex(flow?.verdict ?? '', /simulation and observation agree: the configuration does not do what was intended/);
+});
+
+test('the cluster.fw placement finding comes first, with the exact line for 1001.fw, its diff, proof and Phoenix note', async (t) => {
+  const r = await seedReport();
+  const f = r.findings.find((x) => x.checkId === 'rules_guest_traffic_in_cluster' && x.subject === 'vm1001');
+  if (!f) return t.fail('no placement finding for vm1001');
+  t.is(f.severity, 'critical');
+  t.regex(f.detail ?? '', /cluster\.fw line 11 /);
+  t.is(f.remediation.file, 'firewall/1001.fw');
+  t.is(
+    f.remediation.patch,
+    [
+      '--- a/firewall/1001.fw',
+      '+++ b/firewall/1001.fw',
+      '@@ -3,4 +3,5 @@',
+      ' policy_in: DROP',
+      ' ',
+      ' [RULES]',
+      '+IN ACCEPT -p tcp -source 10.0.0.12 -dest 10.0.0.101 -dport 443 # traefik -> portainer',
+      ' IN SSH(ACCEPT) -source 10.0.0.0/24 # admin ssh',
+      '',
+    ].join('\n'),
+  );
+  t.true(
+    f.remediation.commands.some((c) =>
+      c.startsWith(`patch -d /etc/pve -p1 --forward --dry-run < /root/pveaudit-${f.id}.patch`),
+    ),
+  );
+  t.is(f.remediation.verify?.[0], 'pve-firewall simulate --from ct102 --to vm1001 --dport 443   # expect ACCEPT');
+  t.regex(
+    f.remediation.phoenix ?? '',
+    /No change to the Phoenix JSON can fix this: the generator writes every rule, guest rules included, into cluster\.fw/,
+  );
+  t.regex(f.remediation.phoenix ?? '', /phoenix_vm_configs\.json: vms\.0\.firewall\.rules\.0/);
+});
+
+test('the runbook is ordered safely: allow rules before enabling, each step numbered once, duplicates point back', async (t) => {
+  const r = await seedReport();
+  t.deepEqual(
+    r.findings.map((f) => f.remediation.order),
+    r.findings.map((_, i) => i + 1),
+  );
+  const lastAllow = Math.max(
+    ...r.findings.filter((f) => f.checkId === 'rules_guest_traffic_in_cluster').map((f) => f.remediation.order ?? 0),
+  );
+  const firstEnable = Math.min(
+    ...r.findings
+      .filter((f) => f.checkId === 'guest_fwfile_missing' || f.checkId === 'guest_nic_firewall_off')
+      .map((f) => f.remediation.order ?? 99),
+  );
+  t.true(lastAllow < firstEnable);
+  const flowFix = r.findings.find(
+    (f) => f.checkId === 'flow_simulated_mismatch' && f.subject === 'flow/traefik-to-portainer',
+  );
+  const placement = r.findings.find((f) => f.checkId === 'rules_guest_traffic_in_cluster' && f.subject === 'vm1001');
+  t.regex(
+    flowFix?.remediation.summary ?? '',
+    new RegExp(`Step ${placement?.remediation.order} already makes this change`),
+  );
+  t.is(flowFix?.remediation.patch, null);
+  const nic = r.findings.find((f) => f.checkId === 'guest_nic_firewall_off');
+  t.deepEqual(nic?.remediation.commands, [
+    'pct set 101 -net0 name=eth0,bridge=vmbr0,firewall=1,gw=10.0.0.1,hwaddr=BC:24:11:3F:10:11,ip=10.0.0.11/24,type=veth',
+  ]);
+});
+
+test('finding ids are stable across runs and unique', async (t) => {
+  const [a, b] = [await seedReport(), await seedReport()];
+  t.deepEqual(
+    a.findings.map((f) => f.id),
+    b.findings.map((f) => f.id),
+  );
+  t.is(new Set(a.findings.map((f) => f.id)).size, a.findings.length);
+  t.true(a.findings.every((f) => /^f-[0-9a-f]{12}$/.test(f.id)));
+});

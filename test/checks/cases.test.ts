@@ -1,0 +1,333 @@
+import test from 'ava';
+import type { CheckResult, Outcome } from '../../src/checks/define.js';
+import { CHECKS } from '../../src/checks/index.js';
+import type { LoadedIntent } from '../../src/intent/schema.js';
+import type { Facts } from '../../src/schema/facts.js';
+import { ctxFor } from './helpers.js';
+
+// One row per (check, situation): pass on the clean base tree, fail on the trap fixture,
+// error ("could not tell") when the evidence it needs is missing, naming the step.
+
+interface Case {
+  check: string;
+  trap: string | null;
+  outcome: Outcome;
+  intent?: LoadedIntent | null;
+  facts?: Partial<Facts>;
+  subject?: string;
+  detail?: RegExp;
+  step?: RegExp;
+  fix?: (r: CheckResult) => boolean;
+}
+
+const lost = (reason: string): Partial<Facts> => ({ missing: [{ step: 'pve-files', reason }] });
+const noStatus: Partial<Facts> = {
+  status: null,
+  missing: [{ step: 'pve-firewall-status', reason: 'exit 255: connection lost' }],
+};
+const observed = (verdict: 'connected' | 'unanswered'): Partial<Facts> => ({
+  captures: [
+    {
+      file: 'capture/vmbr0.pcap',
+      linkType: 1,
+      format: 'pcap',
+      nanosecond: false,
+      packets: 3,
+      firstPacket: null,
+      lastPacket: null,
+      issues: [],
+      flows: [
+        {
+          key: 'k',
+          proto: 'tcp',
+          client: '10.0.0.12',
+          server: '10.0.0.101',
+          sport: 40000,
+          dport: 443,
+          syn: verdict === 'connected' ? 1 : 3,
+          synAck: verdict === 'connected' ? 1 : 0,
+          rstFrom: null,
+          rst: 0,
+          icmpUnreachable: 0,
+          icmpCode: null,
+          handshakeCompleted: verdict === 'connected',
+          bytesToServer: 0,
+          bytesToClient: 0,
+          sni: null,
+          serverCertificateSeen: false,
+          firstSeen: '2026-01-01T00:00:00Z',
+          lastSeen: '2026-01-01T00:00:02Z',
+          verdict,
+          events: [],
+        },
+      ],
+    },
+  ],
+  captureHosts: ['10.0.0.12', '10.0.0.101'],
+});
+
+const CASES: Case[] = [
+  { check: 'cluster_firewall_disabled', trap: null, outcome: 'pass' },
+  {
+    check: 'cluster_firewall_disabled',
+    trap: 'cluster-disabled',
+    outcome: 'fail',
+    detail: /enable: 0/,
+    fix: (r) => JSON.stringify(r.fix).includes('"key":"enable","value":"1"'),
+  },
+  {
+    check: 'cluster_firewall_disabled',
+    trap: 'no-cluster-fw',
+    outcome: 'error',
+    facts: lost('cannot read firewall/cluster.fw: permission denied'),
+    step: /pve-files/,
+  },
+  { check: 'service_firewall_not_running', trap: null, outcome: 'pass' },
+  {
+    check: 'service_firewall_not_running',
+    trap: null,
+    outcome: 'fail',
+    facts: { status: { enabled: true, state: 'stopped', pendingChanges: false, warnings: [], issues: [] } },
+    detail: /stopped/,
+  },
+  {
+    check: 'service_firewall_not_running',
+    trap: null,
+    outcome: 'error',
+    facts: noStatus,
+    step: /pve-firewall-status \(exit 255/,
+  },
+  { check: 'service_changes_pending', trap: null, outcome: 'pass' },
+  {
+    check: 'service_changes_pending',
+    trap: null,
+    outcome: 'fail',
+    facts: { status: { enabled: true, state: 'running', pendingChanges: true, warnings: [], issues: [] } },
+  },
+  { check: 'service_changes_pending', trap: null, outcome: 'error', facts: noStatus, step: /pve-firewall-status/ },
+  { check: 'ruleset_guest_chains_missing', trap: null, outcome: 'pass' },
+  {
+    check: 'ruleset_guest_chains_missing',
+    trap: null,
+    outcome: 'fail',
+    subject: 'vm1001/net0',
+    facts: {
+      ruleset: { backend: 'iptables', file: 'commands/iptables-save.out', chains: [], guestDevices: ['veth102i0'] },
+    },
+    detail: /tap1001i0-IN/,
+  },
+  {
+    check: 'ruleset_guest_chains_missing',
+    trap: null,
+    outcome: 'error',
+    facts: { ruleset: null, missing: [{ step: 'iptables-save', reason: 'exit 1' }] },
+    step: /iptables-save \(exit 1\)/,
+  },
+  { check: 'guest_node_elsewhere', trap: null, outcome: 'pass' },
+  { check: 'guest_node_elsewhere', trap: 'other-node', outcome: 'fail', subject: 'vm1001', detail: /another node/ },
+  {
+    check: 'guest_node_elsewhere',
+    trap: 'other-node',
+    outcome: 'error',
+    facts: lost('cannot read nodes/pve/qemu-server/1001.conf'),
+  },
+  { check: 'guest_fwfile_missing', trap: null, outcome: 'pass' },
+  {
+    check: 'guest_fwfile_missing',
+    trap: 'missing-fw',
+    outcome: 'fail',
+    subject: 'vm1001',
+    fix: (r) => JSON.stringify(r.fix).includes('traefik -> portainer'),
+  },
+  {
+    check: 'guest_fwfile_missing',
+    trap: 'missing-fw',
+    outcome: 'error',
+    facts: lost('cannot read firewall/1001.fw'),
+    step: /1001\.fw/,
+  },
+  { check: 'guest_firewall_disabled', trap: null, outcome: 'pass' },
+  { check: 'guest_firewall_disabled', trap: 'guest-disabled', outcome: 'fail', subject: 'vm1001', detail: /enable: 0/ },
+  {
+    check: 'guest_firewall_disabled',
+    trap: 'option-comment',
+    outcome: 'fail',
+    subject: 'vm1001',
+    detail: /ignored by Proxmox/,
+  },
+  {
+    check: 'guest_firewall_disabled',
+    trap: 'missing-fw',
+    outcome: 'error',
+    facts: lost('cannot read firewall/1001.fw'),
+  },
+  { check: 'guest_nic_firewall_off', trap: null, outcome: 'pass' },
+  {
+    check: 'guest_nic_firewall_off',
+    trap: 'nic-flag-off',
+    outcome: 'fail',
+    subject: 'vm1001/net0',
+    fix: (r) => JSON.stringify(r.fix).includes('"raw":"virtio=BC:24:11:5E:7A:01,bridge=vmbr0,firewall=0"'),
+  },
+  {
+    check: 'guest_nic_firewall_off',
+    trap: 'other-node',
+    outcome: 'error',
+    facts: lost('cannot read nodes/pve/qemu-server/1001.conf'),
+  },
+  { check: 'options_line_ignored', trap: null, outcome: 'pass' },
+  {
+    check: 'options_line_ignored',
+    trap: 'option-comment',
+    outcome: 'fail',
+    subject: 'firewall/1001.fw:2',
+    fix: (r) => JSON.stringify(r.fix).includes('"from":"enable: 1 # portainer firewall on","to":"enable: 1"'),
+  },
+  {
+    check: 'options_line_ignored',
+    trap: 'option-unknown-key',
+    outcome: 'fail',
+    subject: 'firewall/1001.fw:3',
+    detail: /unknown/,
+  },
+  {
+    check: 'options_line_ignored',
+    trap: null,
+    outcome: 'error',
+    facts: lost('cannot read firewall/102.fw'),
+    subject: 'firewall/102.fw',
+  },
+  { check: 'group_reference_case_mismatch', trap: 'group-ok', outcome: 'pass' },
+  {
+    check: 'group_reference_case_mismatch',
+    trap: 'group-case',
+    outcome: 'fail',
+    detail: /stores it as "webserver"/,
+    fix: (r) => JSON.stringify(r.fix).includes('"to":"GROUP webserver"'),
+  },
+  { check: 'group_reference_case_mismatch', trap: null, outcome: 'error', facts: lost('cannot read firewall/102.fw') },
+  { check: 'rules_skipped_by_proxmox', trap: null, outcome: 'pass' },
+  {
+    check: 'rules_skipped_by_proxmox',
+    trap: 'rule-skipped',
+    outcome: 'fail',
+    subject: 'firewall/1001.fw:7',
+    fix: (r) => JSON.stringify(r.fix).includes('"to":"IN ACCEPT -p tcp -dport 9443 # portainer agent"'),
+  },
+  { check: 'rules_skipped_by_proxmox', trap: null, outcome: 'error', facts: lost('cannot read firewall/1001.fw') },
+  { check: 'rules_parse_error_nftables', trap: 'nft-clean', outcome: 'pass' },
+  {
+    check: 'rules_parse_error_nftables',
+    trap: 'nft-parse-error',
+    outcome: 'fail',
+    subject: 'firewall/1001.fw',
+    detail: /rejects the whole update/,
+  },
+  {
+    check: 'rules_parse_error_nftables',
+    trap: 'nft-clean',
+    outcome: 'error',
+    facts: lost('cannot read firewall/1001.fw'),
+  },
+  { check: 'rules_guest_traffic_in_cluster', trap: null, outcome: 'pass' },
+  {
+    check: 'rules_guest_traffic_in_cluster',
+    trap: 'rules-in-cluster',
+    outcome: 'fail',
+    subject: 'vm1001',
+    fix: (r) =>
+      JSON.stringify(r.fix).includes('"file":"firewall/1001.fw"') &&
+      JSON.stringify(r.fix).includes('"phase":"cleanup"'),
+  },
+  {
+    check: 'rules_guest_traffic_in_cluster',
+    trap: 'no-cluster-fw',
+    outcome: 'error',
+    facts: lost('cannot read firewall/cluster.fw'),
+  },
+  { check: 'rules_intended_missing', trap: null, outcome: 'pass' },
+  {
+    check: 'rules_intended_missing',
+    trap: 'rule-missing',
+    outcome: 'fail',
+    subject: 'vm1001',
+    detail: /traefik -> portainer/,
+  },
+  { check: 'rules_intended_missing', trap: null, outcome: 'error', intent: null, step: /^intent/ },
+  { check: 'rules_live_unexpected', trap: null, outcome: 'pass' },
+  { check: 'rules_live_unexpected', trap: 'rule-unexpected', outcome: 'fail', detail: /dport 9000/ },
+  { check: 'rules_live_unexpected', trap: null, outcome: 'error', intent: null },
+  { check: 'rules_intended_disabled', trap: null, outcome: 'pass' },
+  {
+    check: 'rules_intended_disabled',
+    trap: 'rule-disabled',
+    outcome: 'fail',
+    fix: (r) => JSON.stringify(r.fix).includes('"to":"IN ACCEPT -source 10.0.0.12'),
+  },
+  { check: 'rules_intended_disabled', trap: null, outcome: 'error', intent: null },
+  { check: 'policy_value_mismatch', trap: null, outcome: 'pass' },
+  {
+    check: 'policy_value_mismatch',
+    trap: 'policy-mismatch',
+    outcome: 'fail',
+    subject: 'vm1001/policy_in',
+    fix: (r) => JSON.stringify(r.fix).includes('"phase":"enable"'),
+  },
+  { check: 'policy_value_mismatch', trap: null, outcome: 'error', intent: null },
+  { check: 'flow_simulated_mismatch', trap: null, outcome: 'pass' },
+  {
+    check: 'flow_simulated_mismatch',
+    trap: 'rule-missing',
+    outcome: 'fail',
+    detail: /policy_in: DROP/,
+    fix: (r) => JSON.stringify(r.fix).includes('IN ACCEPT -source 10.0.0.12 -p tcp -dport 443'),
+  },
+  { check: 'flow_simulated_mismatch', trap: null, outcome: 'error', intent: null },
+  { check: 'flow_observation_disagrees', trap: null, outcome: 'pass', facts: observed('connected') },
+  {
+    check: 'flow_observation_disagrees',
+    trap: null,
+    outcome: 'fail',
+    facts: observed('unanswered'),
+    detail: /SYNs go unanswered: look past the firewall/,
+  },
+  {
+    check: 'flow_observation_disagrees',
+    trap: 'rule-missing',
+    outcome: 'fail',
+    facts: observed('connected'),
+    detail: /a reply was captured: the rules in the files are not the rules applied/,
+  },
+  {
+    check: 'flow_observation_disagrees',
+    trap: null,
+    outcome: 'error',
+    facts: { missing: [{ step: 'capture', reason: 'tcpdump: permission denied' }] },
+    step: /tcpdump/,
+  },
+];
+
+for (const c of CASES) {
+  test(`${c.check}: ${c.outcome} on ${c.trap ?? 'base'}${c.intent === null ? ' without intent' : ''}${c.facts ? ` (${Object.keys(c.facts).join(', ')})` : ''}`, (t) => {
+    const check = CHECKS.find((x) => x.id === c.check);
+    if (!check) return t.fail(`no check ${c.check}`);
+    const results = check.evaluate(ctxFor(c.trap, { intent: c.intent, facts: c.facts }));
+    if (c.outcome === 'pass')
+      t.false(
+        results.some((r) => r.outcome === 'fail' || r.outcome === 'error'),
+        JSON.stringify(
+          results.filter((r) => r.outcome !== 'pass'),
+          null,
+          1,
+        ),
+      );
+    const hit = results.find((r) => r.outcome === c.outcome && (c.subject === undefined || r.subject === c.subject));
+    t.truthy(hit, `no ${c.outcome}${c.subject ? ` for ${c.subject}` : ''} in ${JSON.stringify(results, null, 1)}`);
+    if (!hit) return;
+    if (c.detail) t.regex(hit.detail, c.detail);
+    if (c.step) t.regex(hit.missingStep ?? '', c.step);
+    if (c.outcome === 'error') t.truthy(hit.missingStep, 'could-not-tell names the missing evidence');
+    if (c.outcome === 'fail') t.true(hit.detail.length > 20);
+    if (c.fix) t.true(c.fix(hit), JSON.stringify(hit.fix));
+  });
+}
