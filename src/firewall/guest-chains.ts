@@ -1,0 +1,143 @@
+import type { Action } from '../schema/common.js';
+import { policyDecision, runRules } from './chains.js';
+import { blacklistAndSmurfs } from './host-chains.js';
+import type { Decision, Walk } from './packet.js';
+import type { FirewallModel, GuestModel, NicModel } from './types.js';
+
+const ND_TYPES = new Set([133, 134, 135, 136]);
+const builtin = (text: string, file: string | null = null, line: number | null = null): Decision['decidedBy'] => ({
+  kind: 'default',
+  file,
+  line,
+  text,
+});
+
+export function noChainDecision(g: GuestModel, nic: NicModel, model: FirewallModel): Decision {
+  const reason = nic.noChainReason ?? '';
+  const [file, line] = !model.clusterEnabled
+    ? ['firewall/cluster.fw', model.clusterEnableLine]
+    : !g.hasFw
+      ? [null, null]
+      : !g.enable
+        ? [g.fwPath, g.optLine('enable')]
+        : !nic.firewall
+          ? [g.config.path, null]
+          : [g.fwPath, null];
+  return {
+    action: 'ACCEPT',
+    decidedBy: builtin(`no ${nic.dev} chain, so nothing filters this guest: ${reason}`, file, line),
+    weak: true,
+  };
+}
+
+// FORWARD at the guest's firewall bridge towards the guest: PVEFW-FWBR-IN, then <dev>-IN.
+export function intoGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: NicModel): Decision {
+  if (!nic.firewall) {
+    w.trace.push(`${nic.dev}: firewall=0, no fwbr${g.vmid}i${nic.index} bridge: no filtering on the way in`);
+    return noChainDecision(g, nic, model);
+  }
+  const early = blacklistAndSmurfs(model, w, 'PVEFW-FWBR-IN');
+  if (early) return early;
+  if (!nic.chains) {
+    w.trace.push(`PVEFW-FWBR-IN: no jump to ${nic.dev}-IN (${nic.noChainReason}) -> ACCEPT`);
+    return noChainDecision(g, nic, model);
+  }
+  const chain = `${nic.dev}-IN`;
+  const p = w.p;
+  if (
+    p.proto === 17 &&
+    g.opt('dhcp') !== '0' &&
+    ((p.v === 4 && p.sport === 67 && p.dport === 68) || (p.v === 6 && p.sport === 547 && p.dport === 546))
+  ) {
+    w.trace.push(`${chain}: DHCP reply -> ACCEPT`);
+    return {
+      action: 'ACCEPT',
+      decidedBy: builtin(
+        'built-in: DHCP replies are accepted (guest option dhcp is not 0)',
+        g.fwPath,
+        g.optLine('dhcp'),
+      ),
+    };
+  }
+  if (p.v === 4 && p.proto === 17 && g.opt('dhcp') !== '0' && (p.sport === null || p.dport === null)) {
+    w.trace.push(
+      `note: pve-firewall simulate would abort at the DHCP rule of ${chain} (udp without both ports); decided as the kernel does`,
+    );
+  }
+  if (p.v === 6 && p.proto === 58 && g.opt('ndp') !== '0' && p.icmp && ND_TYPES.has(p.icmp.type)) {
+    w.trace.push(`${chain}: NDP -> ACCEPT`);
+    return {
+      action: 'ACCEPT',
+      decidedBy: builtin('built-in: neighbor discovery is accepted (guest option ndp)', g.fwPath, g.optLine('ndp')),
+    };
+  }
+  const d = runRules(model, w, nic.chains.in, chain, 'guest-in', undefined);
+  if (d) return d;
+  return policyDecision(w, g.opt('policy_in') as Action, 'policy_in', g.fwPath, g.optLine('policy_in'), chain, false);
+}
+
+// FORWARD at the guest's firewall bridge away from the guest: PVEFW-FWBR-OUT, then <dev>-OUT.
+export function fromGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: NicModel): Decision {
+  if (!nic.firewall) {
+    w.trace.push(`${nic.dev}: firewall=0, no fwbr${g.vmid}i${nic.index} bridge: no filtering on the way out`);
+    return noChainDecision(g, nic, model);
+  }
+  if (!nic.chains) {
+    w.trace.push(`PVEFW-FWBR-OUT: no jump to ${nic.dev}-OUT (${nic.noChainReason}) -> ACCEPT`);
+    return noChainDecision(g, nic, model);
+  }
+  const chain = `${nic.dev}-OUT`;
+  const p = w.p;
+  if (
+    p.proto === 17 &&
+    g.opt('dhcp') !== '0' &&
+    ((p.v === 4 && p.sport === 68 && p.dport === 67) || (p.v === 6 && p.sport === 546 && p.dport === 547))
+  ) {
+    w.mark = true;
+    w.trace.push(`${chain}: DHCP request -> ACCEPT (mark)`);
+    return {
+      action: 'ACCEPT',
+      decidedBy: builtin(
+        'built-in: DHCP requests are accepted (guest option dhcp is not 0)',
+        g.fwPath,
+        g.optLine('dhcp'),
+      ),
+    };
+  }
+  if (p.v === 6 && p.proto === 58 && p.icmp?.type === 134 && g.opt('radv') !== '1') {
+    w.trace.push(`${chain}: router advertisement without radv: 1 -> DROP`);
+    return {
+      action: 'DROP',
+      decidedBy: builtin(
+        'built-in: router advertisements from guests are dropped (guest option radv is not 1)',
+        g.fwPath,
+        g.optLine('radv'),
+      ),
+    };
+  }
+  if (nic.ipfilter && !(p.v === 4 ? nic.ipfilter.has4(p.src4) : nic.ipfilter.has6(p.src6))) {
+    const setName = `ipfilter-net${nic.index}`;
+    w.trace.push(`${chain}: source ${p.source} not in ${setName} -> DROP`);
+    const line = g.optLine('ipfilter');
+    return {
+      action: 'DROP',
+      decidedBy: builtin(
+        `ipfilter: source ${p.source} is not in ${setName} (its entries${g.config.type === 'lxc' ? ' plus the CT ip=' : ''})`,
+        g.fwPath,
+        line,
+      ),
+    };
+  }
+  if (p.v === 6 && p.proto === 58 && g.opt('ndp') !== '0' && p.icmp && ND_TYPES.has(p.icmp.type)) {
+    w.mark = true;
+    w.trace.push(`${chain}: NDP -> ACCEPT (mark)`);
+    return {
+      action: 'ACCEPT',
+      decidedBy: builtin('built-in: neighbor discovery is accepted (guest option ndp)', g.fwPath, g.optLine('ndp')),
+    };
+  }
+  w.mark = false;
+  const d = runRules(model, w, nic.chains.out, chain, 'guest-out', undefined);
+  if (d) return d;
+  return policyDecision(w, g.opt('policy_out') as Action, 'policy_out', g.fwPath, g.optLine('policy_out'), chain, true);
+}
