@@ -69,8 +69,8 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .description('compare two reports of a host: new, resolved and persisting findings')
     .argument('<old>', 'older report directory')
     .argument('<new>', 'newer report directory')
-    .option('--out <dir>', 'write diff.json and diff.md here')
-    .option('--format <list>', 'json,md')
+    .option('--out <dir>', 'write diff.html, diff.json, diff.md (and diff.pdf) here')
+    .option('--format <list>', 'html,pdf,json,md (default html,json,md)')
     .action(async (oldDir, newDir, opts) => {
       const { diffCommand } = await import('./commands/diff.js');
       done(await diffCommand({ oldDir, newDir, ...opts }, io));

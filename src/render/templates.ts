@@ -6,6 +6,8 @@ const DIR = new URL('../../templates/', import.meta.url);
 
 interface Loaded {
   report: Handlebars.TemplateDelegate<ViewModel & { css: string }>;
+  // typed by its caller, diff-html.ts, which owns the diff view model
+  diff: Handlebars.TemplateDelegate<object>;
   css: string;
 }
 
@@ -22,6 +24,7 @@ export function templates(): Loaded {
   }
   loaded = {
     report: hb.compile(readFileSync(new URL('report.hbs', DIR), 'utf8'), { strict: true, noEscape: false }),
+    diff: hb.compile(readFileSync(new URL('diff.hbs', DIR), 'utf8'), { strict: true, noEscape: false }),
     css: readFileSync(new URL('report.css', DIR), 'utf8'),
   };
   return loaded;

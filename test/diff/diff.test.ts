@@ -68,3 +68,39 @@ test('reports of different hosts are flagged', (t) => {
   t.false(d.sameHost);
   t.regex(renderDiffMarkdown(d), /different hosts \(pve1 and pve2\)/);
 });
+
+test.serial('pveaudit diff writes html, pdf, json and md and prints the counts', async (t) => {
+  const { mkdtemp, writeFile, readFile, mkdir, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const { main } = await import('../../src/cli/main.js');
+  const { bufferIo } = await import('../../src/cli/io.js');
+  const root = await mkdtemp(join(tmpdir(), 'pa-diff-'));
+  for (const [name, r] of [['old', seed()], ['new', afterFix()]] as const) {
+    await mkdir(join(root, name));
+    await writeFile(join(root, name, 'report.json'), JSON.stringify(r));
+  }
+  const io = bufferIo();
+  const code = await main(
+    ['diff', join(root, 'old'), join(root, 'new'), '--out', join(root, 'd'), '--format', 'html,pdf,json,md'],
+    io,
+  );
+  t.is(code, 0, io.stderr.join('\n'));
+  t.regex(io.stdout[0]!, /pve1: 1 new, 1 resolved, 4 persisting findings/);
+  t.true(io.stdout.some((l) => /flow changed +traefik-to-portainer: fail -> pass/.test(l)));
+  const json = JSON.parse(await readFile(join(root, 'd', 'diff.json'), 'utf8'));
+  t.is(json.findings.new[0].id, 'f-new000000001');
+  const pdf = execFileSync('pdftotext', [join(root, 'd', 'diff.pdf'), '-'], { encoding: 'utf8' });
+  t.regex(pdf, /Resolved findings/);
+  t.regex(await readFile(join(root, 'd', 'diff.md'), 'utf8'), /## New findings/);
+  await rm(root, { recursive: true });
+});
+
+test('pveaudit diff on a directory without report.json names the file', async (t) => {
+  const { main } = await import('../../src/cli/main.js');
+  const { bufferIo } = await import('../../src/cli/io.js');
+  const io = bufferIo();
+  t.is(await main(['diff', '/nonexistent/a', '/nonexistent/b'], io), 2);
+  t.regex(io.stderr.join('\n'), /\/nonexistent\/a\/report\.json: not a readable report\.json/);
+});

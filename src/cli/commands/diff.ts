@@ -1,19 +1,21 @@
 import { join } from 'node:path';
 import { diffReports } from '../../diff/index.js';
 import { renderDiffMarkdown } from '../../diff/markdown.js';
+import { diffMeta, renderDiffHtml } from '../../render/diff-html.js';
+import { openPdfPrinter } from '../../render/pdf.js';
 import { UsageError } from '../../lib/errors.js';
 import type { Io } from '../io.js';
 import { writeOutputFiles } from '../outputs.js';
 import { loadReport } from './render.js';
 
-const DIFF_FORMATS = ['json', 'md'] as const;
+const DIFF_FORMATS = ['html', 'pdf', 'json', 'md'] as const;
 
 // Compares two report directories; prints the summary, writes diff.json / diff.md with --out.
 export async function diffCommand(
   opts: { oldDir: string; newDir: string; out?: string; format?: string },
   io: Io,
 ): Promise<number> {
-  const formats = (opts.format ?? 'json,md').split(',').map((s) => s.trim());
+  const formats = (opts.format ?? 'html,json,md').split(',').map((s) => s.trim());
   for (const f of formats) {
     if (!DIFF_FORMATS.includes(f as (typeof DIFF_FORMATS)[number])) {
       throw new UsageError(`unknown diff format "${f}": use ${DIFF_FORMATS.join(', ')}`);
@@ -22,11 +24,22 @@ export async function diffCommand(
   const before = await loadReport(join(opts.oldDir, 'report.json'));
   const after = await loadReport(join(opts.newDir, 'report.json'));
   const d = diffReports(before, after);
-  const md = renderDiffMarkdown(d);
   if (opts.out) {
-    const outputs: Record<string, string> = {};
+    const outputs: Record<string, string | Buffer> = {};
     if (formats.includes('json')) outputs['diff.json'] = `${JSON.stringify(d, null, 2)}\n`;
-    if (formats.includes('md')) outputs['diff.md'] = md;
+    if (formats.includes('md')) outputs['diff.md'] = renderDiffMarkdown(d);
+    if (formats.includes('html') || formats.includes('pdf')) {
+      const html = renderDiffHtml(d);
+      if (formats.includes('html')) outputs['diff.html'] = html;
+      if (formats.includes('pdf')) {
+        const printer = await openPdfPrinter();
+        try {
+          outputs['diff.pdf'] = await printer.print(html, { format: 'A4', ...diffMeta(d) });
+        } finally {
+          await printer.close();
+        }
+      }
+    }
     await writeOutputFiles(opts.out, outputs);
   }
   io.out(

@@ -1,0 +1,65 @@
+import type { ReportDiff } from '../schema/diff.js';
+import type { Finding } from '../schema/report.js';
+import type { DocumentMeta } from './doc-meta.js';
+import { templates } from './templates.js';
+import { formatUtc } from './time.js';
+
+export type DiffViewModel = ReturnType<typeof diffViewModel>;
+
+const item = (f: Finding, severityChange: string | null = null) => ({
+  severity: f.severity,
+  title: f.title,
+  subject: f.subject,
+  id: f.id,
+  detail: f.detail ?? null,
+  severityChange,
+});
+
+function diffViewModel(d: ReportDiff) {
+  const run = (r: ReportDiff['old']) => ({
+    id: r.id ?? r.startedAt,
+    when: formatUtc(r.startedAt),
+    status: r.status,
+    tool: r.toolVersion,
+  });
+  const f = d.findings;
+  const flowText = (s: ReportDiff['flows'][number]['before']) =>
+    s ? `${s.simulated?.action ?? 'not simulated'}: ${s.verdict}` : '-';
+  return {
+    host: d.new.host,
+    meta: diffMeta(d),
+    before: run(d.old),
+    after: run(d.new),
+    hostWarning: d.sameHost ? null : `These reports are of different hosts: ${d.old.host} and ${d.new.host}.`,
+    headline: `${f.new.length} new, ${f.resolved.length} resolved and ${f.persisting.length} persisting findings.`,
+    answers: d.answers.map((a) => ({ question: a.question, before: a.before ?? '-', after: a.after ?? '-' })),
+    rootBefore: d.rootCause.before ?? 'none',
+    rootAfter: d.rootCause.after ?? 'none',
+    groups: [
+      { title: 'New findings', count: f.new.length, items: f.new.map((x) => item(x)) },
+      { title: 'Resolved findings', count: f.resolved.length, items: f.resolved.map((x) => item(x)) },
+      {
+        title: 'Persisting findings',
+        count: f.persisting.length,
+        items: f.persisting.map((p) => item(p.finding, p.changed ? `was ${p.severityBefore}` : null)),
+      },
+    ],
+    flows: d.flows.map((fl) => ({ name: fl.name, change: fl.change, before: flowText(fl.before), after: flowText(fl.after) })),
+  };
+}
+
+export function diffMeta(d: ReportDiff): DocumentMeta {
+  return {
+    title: `Firewall audit comparison: ${d.new.host}`,
+    author: `pveaudit ${d.new.toolVersion}`,
+    subject: `Changes between audits ${d.old.id ?? d.old.startedAt} and ${d.new.id ?? d.new.startedAt}`,
+    headerLeft: d.new.host,
+    headerRight: `Diff ${d.old.id ?? d.old.startedAt} -> ${d.new.id ?? d.new.startedAt}`,
+  };
+}
+
+// The same look as the report (shared CSS), for two runs side by side.
+export function renderDiffHtml(d: ReportDiff): string {
+  const t = templates();
+  return t.diff({ ...diffViewModel(d), css: t.css });
+}
