@@ -1,0 +1,105 @@
+import { redactSecrets } from '../lib/redact.js';
+import type { PlanStep } from '../plan/types.js';
+import type { StepResult } from '../schema/manifest.js';
+import { failure, type RunContext, record } from './context.js';
+import type { ExecResult } from './ssh.js';
+
+// Runs one command, file or probe step and keeps what it produced as evidence.
+// Returns the step's stdout too: the first phase's outputs decide the rest of the plan.
+export async function runStep(
+  ctx: RunContext,
+  step: PlanStep,
+  opts: { pvePath?: string } = {},
+): Promise<{ result: StepResult; stdout: string }> {
+  const startedAt = new Date();
+  ctx.onEvent({ step: step.id, state: 'running' });
+  const r = await ctx.session.exec(step.command, { timeoutSec: step.timeoutSec, signal: ctx.signal });
+  return { result: await keep(ctx, step, startedAt, r, opts.pvePath), stdout: r.stdout.toString('utf8') };
+}
+
+async function keep(ctx: RunContext, step: PlanStep, startedAt: Date, r: ExecResult, pvePath?: string) {
+  const base = { id: step.id, kind: step.kind, command: step.command };
+  if (step.kind === 'file') return fileResult(ctx, step, base, startedAt, r, pvePath ?? (step.pvePath as string));
+  if (step.kind === 'probe') return probeResult(ctx, step, base, startedAt, r);
+  const outputs = [`commands/${step.id}.out`, `commands/${step.id}.err`];
+  await ctx.writer.addEvidence(outputs[0] as string, r.stdout, step.id);
+  await ctx.writer.addEvidence(outputs[1] as string, r.stderr, step.id);
+  return record(ctx, base, startedAt, r, { outputs, error: failure(r, step.timeoutSec) });
+}
+
+async function fileResult(
+  ctx: RunContext,
+  step: PlanStep,
+  base: Pick<StepResult, 'id' | 'kind' | 'command'>,
+  startedAt: Date,
+  r: ExecResult,
+  pvePath: string,
+): Promise<StepResult> {
+  // A missing <vmid>.fw or host.fw is a fact about the node, not a failed step.
+  if (r.code === 1 && /No such file or directory/.test(r.stderr.toString())) {
+    return record(ctx, base, startedAt, r, { absent: true });
+  }
+  const error = failure(r, step.timeoutSec);
+  if (error) return record(ctx, base, startedAt, r, { error });
+  const path = `pve/${pvePath}`;
+  await ctx.writer.addEvidence(path, r.stdout, step.id);
+  return record(ctx, base, startedAt, r, { outputs: [path] });
+}
+
+interface GuestExec {
+  exitcode?: number;
+  exited?: number | boolean;
+  'out-data'?: string;
+  'err-data'?: string;
+}
+
+async function probeResult(
+  ctx: RunContext,
+  step: PlanStep,
+  base: Pick<StepResult, 'id' | 'kind' | 'command'>,
+  startedAt: Date,
+  r: ExecResult,
+): Promise<StepResult> {
+  const probe = step.probe as NonNullable<PlanStep['probe']>;
+  const outputs: string[] = [];
+  let text = r.stdout.toString('utf8');
+  let exitCode = r.code;
+  let error: string | null = null;
+  if (probe.via === 'qm') {
+    // qm guest exec prints JSON; curl's exit code and output are inside it.
+    const raw = `probes/${probe.name}.guest-exec.json`;
+    await ctx.writer.addEvidence(raw, r.stdout, step.id);
+    outputs.push(raw);
+    const decoded = decodeGuestExec(r.stdout.toString('utf8'));
+    if (decoded) {
+      text = decoded.text;
+      exitCode = decoded.exitCode;
+    } else {
+      error = failure(r, step.timeoutSec) ?? 'qm guest exec did not return JSON (is the guest agent running?)';
+      text = r.stdout.toString('utf8') + r.stderr.toString('utf8');
+    }
+  } else if (r.code === 127 || r.timedOut || r.lost || r.code === null || (probe.via === 'pct' && r.code === 255)) {
+    // curl failing is the observation; an error is a probe that could not run at all (no curl,
+    // pct exec refusing a stopped container with 255, a timeout or a lost connection).
+    error = failure(r, step.timeoutSec);
+  }
+  const { text: clean, redactions } = redactSecrets(text);
+  const path = `probes/${probe.name}.curl.txt`;
+  await ctx.writer.addEvidence(path, clean, step.id);
+  outputs.push(path);
+  for (const red of redactions) ctx.redactions.push({ path, what: red.what, count: red.count });
+  return record(ctx, base, startedAt, r, { exitCode, outputs, error });
+}
+
+export function decodeGuestExec(json: string): { text: string; exitCode: number | null } | null {
+  try {
+    const v = JSON.parse(json) as GuestExec;
+    if (typeof v !== 'object' || v === null) return null;
+    return {
+      text: `${v['err-data'] ?? ''}${v['out-data'] ?? ''}`,
+      exitCode: typeof v.exitcode === 'number' ? v.exitcode : null,
+    };
+  } catch {
+    return null;
+  }
+}

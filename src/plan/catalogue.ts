@@ -1,0 +1,183 @@
+import type { AuditFile, Probe } from '../schema/audit.js';
+import { joinArgv } from './quote.js';
+import { PID_TOKEN, type PlanStep, TMPDIR_TOKEN } from './types.js';
+
+// The fixed catalogue of read-only steps. Every command is built from argv with each value quoted,
+// and runs under timeout(1) on the node, so nothing outlives its step even if the connection drops.
+
+const KILL_AFTER = 5;
+
+export function timed(timeoutSec: number, argv: readonly (string | number)[], suffix = ''): string {
+  return `${joinArgv(['timeout', `--kill-after=${KILL_AFTER}`, timeoutSec, ...argv])}${suffix}`;
+}
+
+type Phase = PlanStep['phase'];
+
+export function commandStep(id: string, phase: Phase, timeoutSec: number, argv: string[]): PlanStep {
+  return { id, kind: 'command', phase, command: timed(timeoutSec, argv), timeoutSec, readOnly: true };
+}
+
+// A file below /etc/pve, read with cat (pmxcfs is a FUSE mount: a hung read is bounded by timeout).
+export function fileStep(phase: Phase, remote: string, pvePath: string): PlanStep {
+  return {
+    id: `pve/${pvePath}`,
+    kind: 'file',
+    phase,
+    command: timed(10, ['cat', '--', `/etc/pve/${remote}`]),
+    timeoutSec: 10,
+    readOnly: true,
+    pvePath,
+  };
+}
+
+export function factSteps(): PlanStep[] {
+  return [
+    commandStep('hostname', 'facts', 10, ['hostname']),
+    commandStep('pveversion', 'facts', 20, ['pveversion']),
+    commandStep('pve-firewall-status', 'facts', 20, ['pve-firewall', 'status']),
+    commandStep('pve-firewall-localnet', 'facts', 20, ['pve-firewall', 'localnet']),
+    commandStep('pct-list', 'facts', 20, ['pct', 'list']),
+    commandStep('qm-list', 'facts', 20, ['qm', 'list']),
+    fileStep('facts', 'firewall/cluster.fw', 'firewall/cluster.fw'),
+    // /etc/pve/local is this node's directory; stored under nodes/<node>/ once the name is known.
+    fileStep('facts', 'local/host.fw', 'local/host.fw'),
+    fileStep('facts', 'corosync.conf', 'corosync.conf'),
+  ];
+}
+
+export function guestSteps(vmid: number, type: 'lxc' | 'qemu' | 'unknown', node: string): PlanStep[] {
+  const fw = fileStep('guests', `firewall/${vmid}.fw`, `firewall/${vmid}.fw`);
+  if (type === 'unknown') return [fw, commandStep(`pct-config-${vmid}`, 'guests', 20, ['pct', 'config', String(vmid)])];
+  const dir = type === 'lxc' ? 'lxc' : 'qemu-server';
+  const tool = type === 'lxc' ? 'pct' : 'qm';
+  const conf = `nodes/${node}/${dir}/${vmid}.conf`;
+  return [
+    fw,
+    fileStep('guests', conf, conf),
+    commandStep(`${tool}-config-${vmid}`, 'guests', 20, [tool, 'config', String(vmid)]),
+  ];
+}
+
+export function rulesetStep(nftables: boolean): PlanStep {
+  return nftables
+    ? commandStep('nft-list-ruleset', 'ruleset', 30, ['nft', 'list', 'ruleset'])
+    : commandStep('iptables-save', 'ruleset', 30, ['iptables-save']);
+}
+
+// The tcpdump filter: two hosts mean the conversation between them; one or more than two, any of them.
+export function captureFilter(hosts: string[]): string[] {
+  if (hosts.length === 2) return ['host', hosts[0] as string, 'and', 'host', hosts[1] as string];
+  return hosts.flatMap((h, i) => (i === 0 ? ['host', h] : ['or', 'host', h]));
+}
+
+export function captureSteps(capture: NonNullable<AuditFile['capture']>): { start: PlanStep[]; stop: PlanStep[] } {
+  const { bridge } = capture;
+  const pcap = `${TMPDIR_TOKEN}/capture.pcap`;
+  const log = `${TMPDIR_TOKEN}/tcpdump.err`;
+  const step = (id: string, phase: Phase, command: string, timeoutSec = 10): PlanStep => ({
+    id,
+    kind: 'capture',
+    phase,
+    command,
+    timeoutSec,
+    readOnly: true,
+  });
+  // nohup + redirections + & so the SSH channel returns at once; $! is timeout's PID, which forwards
+  // SIGINT to tcpdump. The capture is bounded on the node by timeout and by -c.
+  const tcpdump = [
+    'nohup',
+    ...['timeout', `--kill-after=${KILL_AFTER}`, capture.seconds],
+    ...['tcpdump', '-i', bridge, '-n', '--immediate-mode', '-U', '-c', capture.maxPackets, '-w', pcap],
+    ...captureFilter(capture.hosts),
+  ];
+  return {
+    start: [
+      step('capture-tmpdir', 'capture-start', timed(10, ['mktemp', '-d', '/tmp/pveaudit.XXXXXX'])),
+      step('capture-start', 'capture-start', `${joinArgv(tcpdump)} > ${log} 2>&1 < /dev/null & echo $!`),
+      step('capture-listening', 'capture-start', timed(10, ['cat', '--', log])),
+    ],
+    stop: [
+      step('capture-stop', 'capture-stop', timed(10, ['kill', '-INT', PID_TOKEN])),
+      step('capture-log', 'capture-stop', timed(10, ['cat', '--', log])),
+      step('capture-download', 'capture-stop', `sftp get ${pcap}`, 60),
+    ],
+  };
+}
+
+// Stops the capture gracefully (SIGINT to timeout(1)'s process group, which it leads: tcpdump flushes,
+// prints "packets captured" and is reaped by timeout, leaving no zombie), SIGKILL only as a fallback,
+// then removes the run's directory. Every part is idempotent: it also runs after a normal stop.
+// `env kill`: the shell's builtin kill may not take `--`.
+export function cleanupCommand(withPid: boolean): string {
+  const log = `${TMPDIR_TOKEN}/tcpdump.err`;
+  const stop = [
+    `env kill -INT -- -${PID_TOKEN} 2>/dev/null`,
+    `for i in $(seq 30); do grep -qs 'packets captured' ${log} && break; sleep 0.1; done`,
+    'sleep 0.1',
+    `env kill -KILL -- -${PID_TOKEN} 2>/dev/null`,
+  ];
+  const script = [...(withPid ? stop : []), `rm -rf -- ${TMPDIR_TOKEN}`].join('; ');
+  return timed(20, ['sh', '-c', script]);
+}
+
+export function cleanupStep(): PlanStep {
+  return {
+    id: 'cleanup',
+    kind: 'command',
+    phase: 'cleanup',
+    command: cleanupCommand(true),
+    timeoutSec: 20,
+    readOnly: true,
+  };
+}
+
+export function probeStep(p: Probe): PlanStep {
+  const curl: (string | number)[] = ['curl', '-v', '--connect-timeout', p.connectTimeout];
+  if (p.cacert) curl.push('--cacert', p.cacert);
+  if (p.resolve) curl.push('--resolve', p.resolve);
+  curl.push(p.url);
+  // curl's own phases can outlast --connect-timeout (TLS, HTTP): leave them room, then stop it.
+  const timeoutSec = p.connectTimeout + 25;
+  const base = {
+    id: `probe-${p.name}`,
+    kind: 'probe' as const,
+    phase: 'probes' as const,
+    timeoutSec,
+    readOnly: true as const,
+  };
+  if (p.from === 'host') {
+    return { ...base, command: timed(timeoutSec, curl, ' 2>&1'), probe: { name: p.name, via: 'host' } };
+  }
+  const vmid = p.from.slice(2);
+  if (p.from.startsWith('ct')) {
+    return {
+      ...base,
+      command: timed(timeoutSec, ['pct', 'exec', vmid, '--', ...curl], ' 2>&1'),
+      probe: { name: p.name, via: 'pct' },
+    };
+  }
+  // qm guest exec returns JSON (exitcode, out-data, err-data); the guest agent enforces its own timeout.
+  const argv = ['qm', 'guest', 'exec', vmid, '--timeout', p.connectTimeout + 20, '--', ...curl];
+  return { ...base, command: timed(timeoutSec, argv), probe: { name: p.name, via: 'qm' } };
+}
+
+const TMPDIR_RE = /^\/tmp\/pveaudit\.[A-Za-z0-9]{6}$/;
+const PID_RE = /^[1-9][0-9]{0,9}$/;
+
+// Puts the node's run-time values into a capture step's command, after checking them as strictly as
+// every other value: only what mktemp and $! can print is accepted.
+export function fillTokens(command: string, values: { dir?: string | null; pid?: string | null }): string {
+  let out = command;
+  if (out.includes(TMPDIR_TOKEN)) {
+    if (!values.dir || !TMPDIR_RE.test(values.dir)) throw new Error(`not a pveaudit temp dir: ${values.dir}`);
+    out = out.split(TMPDIR_TOKEN).join(values.dir);
+  }
+  if (out.includes(PID_TOKEN)) {
+    if (!values.pid || !PID_RE.test(values.pid)) throw new Error(`not a PID: ${values.pid}`);
+    out = out.split(PID_TOKEN).join(values.pid);
+  }
+  return out;
+}
+
+export const isTmpDir = (s: string) => TMPDIR_RE.test(s);
+export const isPid = (s: string) => PID_RE.test(s);

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { runCommand } from '../../src/cli/commands/run.js';
+import type { Lab } from '../lab/lab.js';
+import {
+  finishedRuns,
+  latest,
+  leftovers,
+  type NodeCapture,
+  runningCapture,
+  runOpts,
+  skipWhy,
+  watchIo,
+  withLab,
+} from './helpers.js';
+
+// Nothing left behind: however a run ends while tcpdump is capturing on the node, no tcpdump process
+// and no /tmp/pveaudit.* directory of that run remain there afterwards.
+
+const e2e = skipWhy ? test.skip : test.serial;
+const CAPTURING = /^\[pve\] capture-listening: ok$/;
+const BIN = fileURLToPath(new URL('../../bin/pveaudit.js', import.meta.url));
+
+// Once the run says the capture listens: note which capture it is on the node, then interrupt.
+function onCapture(l: Lab, interrupt: () => Promise<void> | void) {
+  const seen: { capture: NodeCapture | null; done: Promise<void> | null } = { capture: null, done: null };
+  const fire = () => {
+    seen.done = runningCapture(l).then(async (c) => {
+      seen.capture = c;
+      await interrupt();
+    });
+  };
+  return { seen, fire };
+}
+
+e2e('Ctrl-C (abort) during the capture: capture stopped, files removed, no finished report', async (t) => {
+  await withLab(t, 'seed', 26, async (l, out) => {
+    const ctl = new AbortController();
+    const { seen, fire } = onCapture(l, () => ctl.abort());
+    const io = watchIo(CAPTURING, fire);
+    const code = await runCommand(runOpts(l, out), io, ctl.signal);
+    await seen.done;
+    t.is(code, 2);
+    t.truthy(seen.capture, 'tcpdump was running on the node when the run was interrupted');
+    t.deepEqual(await leftovers(l, seen.capture?.dir ?? null), { tcpdump: '', files: '' });
+    t.deepEqual(finishedRuns(out, 'pve'), []);
+    t.true(io.stdout.some((s) => s.startsWith('pve: interrupted')));
+  });
+});
+
+e2e('SIGTERM to a running `pveaudit run`: it cleans the node up before it exits', async (t) => {
+  await withLab(t, 'seed', 27, async (l, out) => {
+    const args = ['-i', l.inventory, '-a', l.audit, '--known-hosts', l.knownHosts, '--out', out, '--format', 'json'];
+    const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { seen, fire } = onCapture(l, () => void child.kill('SIGTERM'));
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!seen.done && stderr.split('\n').some((line) => CAPTURING.test(line))) fire();
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    await seen.done;
+    t.truthy(seen.capture, stderr);
+    t.is(code, 2, stderr);
+    t.deepEqual(await leftovers(l, seen.capture?.dir ?? null), { tcpdump: '', files: '' });
+    t.deepEqual(finishedRuns(out, 'pve'), []);
+  });
+});
+
+e2e('a dropped connection during the capture: cleaned up over a new connection, incomplete report kept', async (t) => {
+  await withLab(t, 'seed', 28, async (l, out) => {
+    let killed = '';
+    // The lab's sshd serves only this run: its children are this run's session processes.
+    const { seen, fire } = onCapture(l, async () => {
+      killed = (await l.nodeExec(`pkill -KILL -P ${l.sshdPid}; echo done`)).stdout;
+    });
+    const io = watchIo(CAPTURING, fire);
+    const code = await runCommand(runOpts(l, out), io);
+    await seen.done;
+    t.is(killed.trim(), 'done');
+    t.is(code, 2);
+    t.truthy(seen.capture);
+    t.deepEqual(await leftovers(l, seen.capture?.dir ?? null), { tcpdump: '', files: '' });
+    const { report, manifest } = latest(out, 'pve');
+    t.is(report.status, 'incomplete');
+    t.true(manifest.steps.some((s) => /connection was lost/.test(s.error ?? '')));
+    t.is(manifest.steps.find((s) => s.id === 'cleanup')?.exitCode, 0);
+    t.true(io.stdout.some((s) => /^pve: incomplete \(E_CONNECTION: the connection was lost/.test(s)));
+  });
+});
