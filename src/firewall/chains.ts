@@ -1,6 +1,6 @@
 import type { Action } from '../schema/common.js';
 import { matches } from './match.js';
-import { type Decision, type Walk, note } from './packet.js';
+import { type Decision, note, type Walk } from './packet.js';
 import type { IndexedRules } from './rule-index.js';
 import type { CRule, FirewallModel } from './types.js';
 

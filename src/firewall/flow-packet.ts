@@ -1,5 +1,5 @@
 import { SimulationError } from '../lib/errors.js';
-import { SERVICES, icmpType } from '../parse/fw-tables.js';
+import { icmpType, SERVICES } from '../parse/fw-tables.js';
 import { parseIp } from '../parse/ip.js';
 import type { SimFlow } from '../schema/pve.js';
 import type { Packet } from './packet.js';

@@ -1,8 +1,8 @@
 import type { Issue } from '../schema/common.js';
 import type { FwFile, FwFileKind, FwIpset } from '../schema/pve.js';
+import { parseIpsetEntry } from './fw-ipset.js';
 import { parseOptionLine } from './fw-options.js';
 import { parseRuleLine, type RuleScope } from './fw-rule.js';
-import { parseIpsetEntry } from './fw-ipset.js';
 import { isCidrError, parseCidr } from './ip.js';
 
 export interface FwFileOptions {

@@ -1,6 +1,6 @@
 import type { FwFileKind, FwIpset } from '../schema/pve.js';
-import { isCidrError, parseCidr } from './ip.js';
 import type { RuleScope } from './fw-rule.js';
+import { isCidrError, parseCidr } from './ip.js';
 
 type Entry = FwIpset['entries'][number];
 

@@ -1,4 +1,4 @@
-import { SERVICES, icmpType } from './fw-tables.js';
+import { icmpType, SERVICES } from './fw-tables.js';
 
 export interface PortList {
   ranges: Array<[number, number]>;

@@ -2,7 +2,7 @@ import type { Issue } from '../schema/common.js';
 import type { FwFileKind, FwRule } from '../schema/pve.js';
 import { isAddressError, parseAddress } from './fw-address.js';
 import { isPortError, parsePortList } from './fw-ports.js';
-import { PORT_PROTOCOLS, PROTOCOLS, icmpType } from './fw-tables.js';
+import { icmpType, PORT_PROTOCOLS, PROTOCOLS } from './fw-tables.js';
 import { parseCidr } from './ip.js';
 import { canonicalMacro, MACROS } from './macros.js';
 

@@ -1,5 +1,6 @@
 import type { Bundle } from '../bundle/index.js';
-import { AuditFileSchema, type AuditFile } from '../schema/audit.js';
+import { readChunks } from '../lib/read-chunks.js';
+import { type AuditFile, AuditFileSchema } from '../schema/audit.js';
 import type { Issue } from '../schema/common.js';
 import type { Facts, Missing } from '../schema/facts.js';
 import type { CaptureAnalysis } from '../schema/observe.js';
@@ -9,7 +10,6 @@ import { analyseCapture } from './pcap/index.js';
 import { parseFirewallStatus } from './pve-status.js';
 import { parsePveTree } from './pve-tree.js';
 import { parseIptablesSave, parseNftRuleset } from './ruleset.js';
-import { readChunks } from '../lib/read-chunks.js';
 
 // The raw /etc/pve texts, kept next to the facts so remediation can diff against the live files.
 export interface ParsedBundle {

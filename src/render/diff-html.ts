@@ -44,7 +44,12 @@ function diffViewModel(d: ReportDiff) {
         items: f.persisting.map((p) => item(p.finding, p.changed ? `was ${p.severityBefore}` : null)),
       },
     ],
-    flows: d.flows.map((fl) => ({ name: fl.name, change: fl.change, before: flowText(fl.before), after: flowText(fl.after) })),
+    flows: d.flows.map((fl) => ({
+      name: fl.name,
+      change: fl.change,
+      before: flowText(fl.before),
+      after: flowText(fl.after),
+    })),
   };
 }
 

@@ -77,7 +77,10 @@ test.serial('pveaudit diff writes html, pdf, json and md and prints the counts',
   const { main } = await import('../../src/cli/main.js');
   const { bufferIo } = await import('../../src/cli/io.js');
   const root = await mkdtemp(join(tmpdir(), 'pa-diff-'));
-  for (const [name, r] of [['old', seed()], ['new', afterFix()]] as const) {
+  for (const [name, r] of [
+    ['old', seed()],
+    ['new', afterFix()],
+  ] as const) {
     await mkdir(join(root, name));
     await writeFile(join(root, name, 'report.json'), JSON.stringify(r));
   }

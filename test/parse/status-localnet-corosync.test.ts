@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { parseCorosync } from '../../src/parse/corosync.js';
 import { parseLocalnet } from '../../src/parse/localnet.js';
-import { parseFirewallStatus } from '../../src/parse/pve-status.js';
 import { parsePropertyString } from '../../src/parse/property-string.js';
+import { parseFirewallStatus } from '../../src/parse/pve-status.js';
 
 test('pve-firewall status with warnings and pending changes', (t) => {
   const s = parseFirewallStatus(

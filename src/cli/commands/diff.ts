@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { diffReports } from '../../diff/index.js';
 import { renderDiffMarkdown } from '../../diff/markdown.js';
+import { UsageError } from '../../lib/errors.js';
 import { diffMeta, renderDiffHtml } from '../../render/diff-html.js';
 import { openPdfPrinter } from '../../render/pdf.js';
-import { UsageError } from '../../lib/errors.js';
 import type { Io } from '../io.js';
 import { writeOutputFiles } from '../outputs.js';
 import { loadReport } from './render.js';

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { clusterRulesApply, clusterRulesMatchingGuestFlow } from '../../firewall/cluster-guest.js';
-import { buildModel } from '../../firewall/model.js';
 import { EXPANSION_ZONES, type HarnessTest, parseHarnessLine } from '../../firewall/harness.js';
+import { buildModel } from '../../firewall/model.js';
 import { simulate } from '../../firewall/simulate.js';
 import type { FirewallModel } from '../../firewall/types.js';
 import { PveauditError } from '../../lib/errors.js';
