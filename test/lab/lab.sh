@@ -322,6 +322,7 @@ all:
           ansible_ssh_private_key_file: $S/ssh/id_ed25519
 EOF
   cp "$SCEN_ROOT/common/intent.yml" "$S/intent.yml"
+  cp -r "$SCEN_ROOT/common/phoenix" "$S/phoenix"
   cat > "$S/audit.yml" <<'EOF'
 guests: [101, 102, 103, 1001]
 capture:
@@ -337,8 +338,10 @@ probes:
     resolve: portainer.internal.thinkheads.ai:443:10.0.0.101
     connectTimeout: 3
     expect: reachable
-intent: intent.yml
 EOF
+  # INTENT_KIND=phoenix compares against the admin's Phoenix JSON, as in the seed story
+  if [ "${INTENT_KIND:-native}" = phoenix ]; then echo "phoenix: phoenix" >>"$S/audit.yml"
+  else echo "intent: intent.yml" >>"$S/audit.yml"; fi
   local guest_pids=
   for f in "$S/pids"/guest-*; do guest_pids+="${f##*/guest-}:$(cat "$f") "; done
   cat > "$S/lab.env" <<EOF
@@ -367,7 +370,7 @@ EOF
 up() {
   local s vmid type ip mac name ns extra
   read -r -a CHAIN <<<"$(scenario_chain "$SCENARIO")"
-  PVE=1 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve
+  PVE=1 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native
   for s in "${CHAIN[@]}"; do source "$SCEN_ROOT/$s/scenario.env"; done
   PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
 
