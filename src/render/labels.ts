@@ -54,6 +54,22 @@ export function route(flow: Flow): string {
   return `${from} → ${to} ${service(flow)}`;
 }
 
+// The analysis may write the verdict as a sentence; pills and matrix cells need a short label.
+// A short verdict is shown as is; a sentence is summed up from intent vs simulation vs wire.
+export function verdictLabel(flow: {
+  verdict: string;
+  expected: string | null;
+  simulated: { action: string } | null;
+  agreement?: string;
+}): { label: string; tone: Tone; sentence: string | null } {
+  if (flow.verdict.length <= 24) return { label: flow.verdict, tone: verdictTone(flow.verdict), sentence: null };
+  if (flow.agreement === 'disagree') return { label: 'config vs wire differ', tone: 'bad', sentence: flow.verdict };
+  if (!flow.expected || !flow.simulated) return { label: 'no intent to compare', tone: 'warn', sentence: flow.verdict };
+  return flow.expected === flow.simulated.action
+    ? { label: 'as intended', tone: 'good', sentence: flow.verdict }
+    : { label: 'not as intended', tone: 'bad', sentence: flow.verdict };
+}
+
 export function verdictTone(verdict: string): Tone {
   if (/^(pass|ok|agree|as-expected|reachable)$/i.test(verdict)) return 'good';
   if (/^(fail|mismatch|disagree|unexpected|blocked)$/i.test(verdict)) return 'bad';

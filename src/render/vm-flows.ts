@@ -1,5 +1,5 @@
 import type { CaptureObservation, Flow, ProbeObservation, Report } from '../schema/report.js';
-import { endpointLabel, location, route, service, verdictTone, zoneLabel } from './labels.js';
+import { endpointLabel, location, route, service, verdictLabel, zoneLabel } from './labels.js';
 import { describeSequence } from './svg/caption.js';
 import { flowMatrixSvg, type MatrixCell, type MatrixRow, type Tone } from './svg/flow-matrix.js';
 import { sequenceSvg } from './svg/sequence.js';
@@ -48,7 +48,7 @@ function matrixRow(flow: Flow): MatrixRow {
       ? cell(flow.simulated.action, toneAgainst(flow.expected, flow.simulated.action))
       : cell('not simulated', 'none'),
     observed: obs ? cell(obs.label, toneAgainst(flow.expected, obs.outcome)) : cell('not probed', 'none'),
-    verdict: cell(flow.verdict, verdictTone(flow.verdict)),
+    verdict: cell(verdictLabel(flow).label, verdictLabel(flow).tone),
   };
 }
 
@@ -80,8 +80,9 @@ function flowRow(report: Report, flow: Flow) {
       : null,
     observed: obs ? { label: obs.label, tone: toneAgainst(flow.expected, obs.outcome) } : null,
     probe: flow.observed?.probe ? probeLine(flow.observed.probe) : null,
-    verdict: flow.verdict,
-    verdictTone: verdictTone(flow.verdict),
+    verdict: verdictLabel(flow).label,
+    verdictTone: verdictLabel(flow).tone,
+    verdictSentence: verdictLabel(flow).sentence,
     agreement: flow.agreement ?? null,
   };
 }
