@@ -5,6 +5,7 @@ import { fillTokens, isPid, isTmpDir } from '../plan/catalogue.js';
 import type { PlanStep } from '../plan/types.js';
 import { failure, type RunContext, record, stopped } from './context.js';
 import type { ExecResult } from './ssh.js';
+import { keepText } from './steps.js';
 
 // The capture's state on the node: what cleanup must stop and remove, whatever happens.
 export interface CaptureState {
@@ -88,7 +89,7 @@ export async function stopCapture(ctx: RunContext, steps: PlanStep[], state: Cap
     await sleep(POLL_MS);
   }
   const logPath = `capture/${state.bridge}.tcpdump.err`;
-  if (last) await ctx.writer.addEvidence(logPath, last.stdout, logStep.id);
+  if (last) await keepText(ctx, logPath, last.stdout, logStep.id);
   const flushed = last?.stdout.toString().includes('packets captured') ?? false;
   record(ctx, { ...logStep, command: cat }, t0, last, {
     outputs: last ? [logPath] : [],

@@ -17,13 +17,21 @@ export async function runStep(
   return { result: await keep(ctx, step, startedAt, r, opts.pvePath), stdout: r.stdout.toString('utf8') };
 }
 
+// Every text that becomes evidence is redacted first (guest configs carry cipassword hashes,
+// curl output carries headers); what was removed is listed in the manifest, never the value.
+export async function keepText(ctx: RunContext, path: string, data: Buffer | string, step: string): Promise<void> {
+  const { text, redactions } = redactSecrets(typeof data === 'string' ? data : data.toString('utf8'));
+  await ctx.writer.addEvidence(path, text, step);
+  for (const red of redactions) ctx.redactions.push({ path, what: red.what, count: red.count });
+}
+
 async function keep(ctx: RunContext, step: PlanStep, startedAt: Date, r: ExecResult, pvePath?: string) {
   const base = { id: step.id, kind: step.kind, command: step.command };
   if (step.kind === 'file') return fileResult(ctx, step, base, startedAt, r, pvePath ?? (step.pvePath as string));
   if (step.kind === 'probe') return probeResult(ctx, step, base, startedAt, r);
   const outputs = [`commands/${step.id}.out`, `commands/${step.id}.err`];
-  await ctx.writer.addEvidence(outputs[0] as string, r.stdout, step.id);
-  await ctx.writer.addEvidence(outputs[1] as string, r.stderr, step.id);
+  await keepText(ctx, outputs[0] as string, r.stdout, step.id);
+  await keepText(ctx, outputs[1] as string, r.stderr, step.id);
   return record(ctx, base, startedAt, r, { outputs, error: failure(r, step.timeoutSec) });
 }
 
@@ -42,7 +50,7 @@ async function fileResult(
   const error = failure(r, step.timeoutSec);
   if (error) return record(ctx, base, startedAt, r, { error });
   const path = `pve/${pvePath}`;
-  await ctx.writer.addEvidence(path, r.stdout, step.id);
+  await keepText(ctx, path, r.stdout, step.id);
   return record(ctx, base, startedAt, r, { outputs: [path] });
 }
 
@@ -68,7 +76,7 @@ async function probeResult(
   if (probe.via === 'qm') {
     // qm guest exec prints JSON; curl's exit code and output are inside it.
     const raw = `probes/${probe.name}.guest-exec.json`;
-    await ctx.writer.addEvidence(raw, r.stdout, step.id);
+    await keepText(ctx, raw, r.stdout, step.id);
     outputs.push(raw);
     const decoded = decodeGuestExec(r.stdout.toString('utf8'));
     if (decoded) {
@@ -83,11 +91,9 @@ async function probeResult(
     // pct exec refusing a stopped container with 255, a timeout or a lost connection).
     error = failure(r, step.timeoutSec);
   }
-  const { text: clean, redactions } = redactSecrets(text);
   const path = `probes/${probe.name}.curl.txt`;
-  await ctx.writer.addEvidence(path, clean, step.id);
+  await keepText(ctx, path, text, step.id);
   outputs.push(path);
-  for (const red of redactions) ctx.redactions.push({ path, what: red.what, count: red.count });
   return record(ctx, base, startedAt, r, { exitCode, outputs, error });
 }
 

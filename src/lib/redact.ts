@@ -31,6 +31,12 @@ const HEADERS = [
 const done = (v: string | undefined) => v === undefined || v.trim() === '' || v.trim().startsWith('[REDACTED');
 
 const RULES: Rule[] = [
+  {
+    what: 'cloud-init password',
+    // A VM's .conf keeps cipassword as a crypt hash (qm config prints it masked as **********).
+    re: /^(cipassword:[ \t]*)(\S[^\r\n]*)$/gm,
+    replace: (m) => (done(m[2]) || /^\*+$/.test(m[2]!.trim()) ? null : `${m[1]}${REDACTED}`),
+  },
   // "> Authorization: Basic ...", "< set-cookie: ...", "* h2h3 [cookie: ...]", "-H 'X-Api-Key: ...'"
   ...HEADERS.map(
     (name): Rule => ({

@@ -79,3 +79,13 @@ test('is idempotent and leaves harmless text alone', (t) => {
   const plain = '* Server auth using Basic with user admin\n< content-type: text/plain\n';
   t.deepEqual(redactSecrets(plain), { text: plain, redactions: [] });
 });
+
+test('a guest config keeps the cipassword key but not its hash; qm config masking is left alone', (t) => {
+  const conf = 'ciuser: admin\ncipassword: $5$Vw0m3tYc$dK2lqH5C1kq0mP3Yk8dM2nR4tW6yZ8bA1cE3gI5kL7\nname: portainer\n';
+  const r = redactSecrets(conf);
+  t.is(r.text, 'ciuser: admin\ncipassword: [REDACTED]\nname: portainer\n');
+  t.deepEqual(r.redactions, [{ what: 'cloud-init password', count: 1 }]);
+  const masked = 'cipassword: **********\n';
+  t.is(redactSecrets(masked).text, masked);
+  t.deepEqual(redactSecrets(masked).redactions, []);
+});
