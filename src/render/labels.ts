@@ -63,8 +63,8 @@ export function verdictLabel(flow: {
   agreement?: string;
 }): { label: string; tone: Tone; sentence: string | null } {
   if (flow.verdict.length <= 24) return { label: flow.verdict, tone: verdictTone(flow.verdict), sentence: null };
-  if (flow.agreement === 'disagree') return { label: 'config vs wire differ', tone: 'bad', sentence: flow.verdict };
-  if (!flow.expected || !flow.simulated) return { label: 'no intent to compare', tone: 'warn', sentence: flow.verdict };
+  if (flow.agreement === 'disagree') return { label: 'wire differs', tone: 'bad', sentence: flow.verdict };
+  if (!flow.expected || !flow.simulated) return { label: 'no intent', tone: 'warn', sentence: flow.verdict };
   return flow.expected === flow.simulated.action
     ? { label: 'as intended', tone: 'good', sentence: flow.verdict }
     : { label: 'not as intended', tone: 'bad', sentence: flow.verdict };

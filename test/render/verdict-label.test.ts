@@ -18,11 +18,11 @@ test('a sentence is summed up from intent vs simulation and kept for the reader'
   t.is(verdictLabel({ verdict: sentence, expected: 'DROP', simulated: { action: 'DROP' } }).label, 'as intended');
   t.is(
     verdictLabel({ verdict: sentence, expected: null, simulated: { action: 'DROP' } }).label,
-    'no intent to compare',
+    'no intent',
   );
   t.is(
     verdictLabel({ verdict: sentence, expected: 'ACCEPT', simulated: { action: 'ACCEPT' }, agreement: 'disagree' })
       .label,
-    'config vs wire differ',
+    'wire differs',
   );
 });

@@ -33,9 +33,9 @@ export interface MatrixRow {
   verdict: MatrixCell;
 }
 
-const NAME_W = 220;
-const COL_W = 134;
-const VERDICT_W = 84;
+const NAME_W = 190;
+const COL_W = 126;
+const VERDICT_W = 130;
 const HEAD = 34;
 const ROW = 44;
 
@@ -75,8 +75,8 @@ export function flowMatrixSvg(rows: readonly MatrixRow[]): string {
     const y = HEAD + i * ROW;
     if (i % 2 === 1) parts.push(`<rect x="0" y="${y}" width="${r(width)}" height="${ROW}" fill="#f7f9fb"/>`);
     parts.push(`<line x1="0" y1="${y + ROW}" x2="${r(width)}" y2="${y + ROW}" stroke="${LINE}" stroke-width="0.6"/>`);
-    parts.push(text(10, y + 18, clip(row.name, 32), { size: 12, weight: 'bold', fill: INK }));
-    parts.push(text(10, y + 34, clip(row.route, 36), { size: 10.5, fill: MUTED }));
+    parts.push(text(10, y + 18, clip(row.name, 28), { size: 12, weight: 'bold', fill: INK }));
+    parts.push(text(10, y + 34, clip(row.route, 32), { size: 10.5, fill: MUTED }));
     const cells = [row.intended, row.simulated, row.observed];
     cells.forEach((cell, c) => {
       parts.push(pill((cols[c] ?? 0) + COL_W / 2, y + ROW / 2, COL_W - 14, cell));

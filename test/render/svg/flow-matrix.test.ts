@@ -31,5 +31,5 @@ test('an empty matrix says so', (t) => {
 
 test('long names are shortened with an ellipsis instead of spilling over', (t) => {
   const svg = flowMatrixSvg([{ ...row, name: 'x'.repeat(80) }]);
-  t.true(svg.includes(`>${'x'.repeat(31)}…<`));
+  t.true(svg.includes(`>${'x'.repeat(27)}…<`));
 });
