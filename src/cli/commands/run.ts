@@ -70,9 +70,10 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     io,
     targets.map((t) => t.name),
   );
-  let printer: PdfPrinter | undefined;
-  const getPrinter = async () => {
-    printer ??= await openPrinterIfNeeded(formats);
+  // One browser serves every host's PDFs; the promise is shared so parallel hosts cannot start two.
+  let printer: Promise<PdfPrinter | undefined> | undefined;
+  const getPrinter = () => {
+    printer ??= openPrinterIfNeeded(formats);
     return printer;
   };
   const host = {
@@ -91,7 +92,7 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     outcomes = await runPool(targets, forks, (t) => auditHost(t, host).catch((err: unknown) => failed(t, err)));
   } finally {
     progress.done();
-    await printer?.close();
+    await (await printer?.catch(() => undefined))?.close();
     own?.dispose();
   }
   targets.forEach((t, i) => {
