@@ -1,11 +1,14 @@
 import type { CheckContext } from '../checks/context.js';
+import { pveUnavailable } from '../checks/define.js';
 import type { FlowEval } from '../checks/lib/flows.js';
 import type { Answer } from '../schema/report.js';
 import { describeDecision } from './describe.js';
+import { capturePhrase, observedPhrase, serverName } from './observed.js';
 import type { Evaluated } from './run-checks.js';
 
+// Folded results (explainedBy) are counted where they were folded, never twice.
 const failed = (ev: readonly Evaluated[], ...ids: string[]) =>
-  ev.filter((e) => ids.includes(e.check.id) && e.result.outcome === 'fail');
+  ev.filter((e) => ids.includes(e.check.id) && e.result.outcome === 'fail' && !e.result.explainedBy);
 const errored = (ev: readonly Evaluated[], ...ids: string[]) =>
   ev.filter((e) => ids.includes(e.check.id) && e.result.outcome === 'error');
 const first = (ev: readonly Evaluated[]) => ev[0]?.result.detail ?? '';
@@ -17,6 +20,13 @@ export function buildAnswers(ctx: CheckContext, ev: readonly Evaluated[], flows:
 
 function rulesLoaded(ctx: CheckContext, ev: readonly Evaluated[]): Answer {
   const question = 'rules-loaded' as const;
+  const noPve = pveUnavailable(ctx.facts);
+  if (noPve)
+    return {
+      question,
+      answer: 'unknown',
+      because: `The firewall configuration and the live ruleset were not collected: ${noPve}.`,
+    };
   const blocking = failed(
     ev,
     'cluster_firewall_disabled',
@@ -44,7 +54,7 @@ function rulesLoaded(ctx: CheckContext, ev: readonly Evaluated[]): Answer {
     ctx.intent?.source === 'phoenix'
       ? 'cluster.fw is exactly what the Phoenix generator writes'
       : ctx.intent?.intent.cluster?.rules
-        ? 'cluster.fw matches the intent'
+        ? 'cluster.fw has every intended rule'
         : 'the firewall files compile without skipped lines';
   const service = ctx.facts.status
     ? 'pve-firewall is running with no pending changes'
@@ -69,6 +79,13 @@ function guestsAsIntended(ctx: CheckContext, ev: readonly Evaluated[]): Answer {
       answer: 'unknown',
       because: 'No intent was given, so there is nothing to compare the guest firewalls with.',
     };
+  const noPve = pveUnavailable(ctx.facts);
+  if (noPve)
+    return {
+      question,
+      answer: 'unknown',
+      because: `No guest configuration or .fw file was collected: ${noPve}.`,
+    };
   const ids = ['guest_firewall_disabled', 'guest_nic_firewall_off', 'guest_fwfile_missing', 'guest_node_elsewhere'];
   const bad = [
     ...failed(ev, ...ids),
@@ -92,48 +109,71 @@ function guestsAsIntended(ctx: CheckContext, ev: readonly Evaluated[]): Answer {
   };
 }
 
+const isDropped = (f: FlowEval) =>
+  (f.sim !== null && f.sim.action !== 'ACCEPT') || f.outcome === 'blocked' || f.outcome === 'rejected';
+const observedAtAll = (f: FlowEval) => Boolean(f.flow.observed?.probe || f.flow.observed?.capture);
+
+function droppedBecause(ctx: CheckContext, f: FlowEval): string {
+  const at =
+    f.sim && f.sim.action !== 'ACCEPT'
+      ? `at ${describeDecision(ctx, f.sim.decidedBy)}`
+      : 'somewhere past the firewall (the simulation accepts it)';
+  const seen = observedPhrase(ctx, f, ' and ');
+  return `${f.input.name} is ${f.sim?.action === 'REJECT' ? 'rejected' : 'dropped'} ${at}${seen ? `; ${seen}` : ''}.`;
+}
+
+// How a probed flow that is not dropped got past the firewall, from what was seen.
+function throughBecause(ctx: CheckContext, f: FlowEval): string {
+  const probe = f.flow.observed?.probe;
+  const cap = f.flow.observed?.capture;
+  const server = serverName(ctx, f);
+  const how =
+    f.outcome === 'refused'
+      ? `its packets arrive: ${server} answers the SYN with a TCP reset (nothing listens on port ${f.input.dport ?? '?'})`
+      : probe?.phase === 'done'
+        ? `it gets through: curl ${probe.verdict}`
+        : probe?.phase === 'tls' || probe?.phase === 'http'
+          ? `its packets arrive: ${cap?.verdict === 'connected' ? capturePhrase(ctx, f) : 'TCP connects'}, and curl fails later, in the ${probe.phase} phase (curl exit ${probe.exitCode ?? '?'})`
+          : `the firewall accepts it${f.sim ? ` (${describeDecision(ctx, f.sim.decidedBy)})` : ''}`;
+  return `${f.input.name} is not dropped: ${how}.`;
+}
+
 function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): Answer {
   const question = 'packets-dropped' as const;
   const wanted = flows.filter((f) => f.input.expect === 'ACCEPT');
-  const isDropped = (f: FlowEval) =>
-    (f.sim !== null && f.sim.action !== 'ACCEPT') || f.outcome === 'blocked' || f.outcome === 'rejected';
-  // Probed flows first: the question is about the traffic that was actually tried.
-  const dropped = wanted.find((f) => f.input.probe !== null && isDropped(f)) ?? wanted.find(isDropped);
-  if (dropped) {
-    const at =
-      dropped.sim && dropped.sim.action !== 'ACCEPT'
-        ? `at ${describeDecision(ctx, dropped.sim.decidedBy)}`
-        : 'somewhere past the firewall (the simulation accepts it)';
-    const cap = dropped.flow.observed?.capture;
-    const seen =
-      cap && cap.verdict === 'unanswered'
-        ? `; the capture shows ${cap.syn} SYN${cap.syn === 1 ? '' : 's'} with no reply`
-        : '';
-    const probe = dropped.flow.observed?.probe;
-    const curl = probe && probe.phase !== 'done' ? `${seen ? ' and' : ';'} curl ${probe.verdict}` : '';
-    return {
-      question,
-      answer: 'yes',
-      because: `${dropped.input.name} is ${dropped.sim?.action === 'REJECT' ? 'rejected' : 'dropped'} ${at}${seen}${curl}.`,
-    };
+  // The question is about the traffic that was actually tried: probed flows decide when they ran.
+  const probed = wanted.filter((f) => f.input.probe !== null && observedAtAll(f));
+  const unprobedDropped = wanted.filter((f) => !probed.includes(f) && f.sim !== null && f.sim.action !== 'ACCEPT');
+  if (probed.length > 0) {
+    const dropped = probed.find(isDropped);
+    if (dropped) return { question, answer: 'yes', because: droppedBecause(ctx, dropped) };
+    const notProbed = unprobedDropped.flatMap((f) =>
+      f.sim ? [`${f.input.name}, at ${describeDecision(ctx, f.sim.decidedBy)}`] : [],
+    );
+    const also = notProbed.length > 0 ? ` Not probed, but dropped in simulation: ${notProbed.join('; ')}.` : '';
+    return { question, answer: 'no', because: `${probed.map((f) => throughBecause(ctx, f)).join(' ')}${also}` };
   }
+  const dropped = wanted.find(isDropped);
+  if (dropped) return { question, answer: 'yes', because: droppedBecause(ctx, dropped) };
   if (wanted.length === 0)
     return {
       question,
       answer: 'unknown',
       because: 'No probe or intended flow expects traffic to pass, so there was nothing to test.',
     };
-  if (wanted.every((f) => f.sim?.action === 'ACCEPT')) {
-    const observed = wanted.filter((f) => f.outcome === 'through' || f.outcome === 'refused').length;
+  if (wanted.every((f) => f.sim?.action === 'ACCEPT'))
     return {
       question,
       answer: 'no',
-      because: `All ${wanted.length} flow(s) meant to pass are accepted in simulation${observed ? ` and ${observed} were seen getting through` : ''}.`,
+      because: `All ${wanted.length} flow(s) meant to pass are accepted in simulation; no probe observed them.`,
     };
-  }
+  const noPve = pveUnavailable(ctx.facts);
+  const notRun = ctx.facts.probes.length > 0 ? ' and no probe result came back' : '';
   return {
     question,
     answer: 'unknown',
-    because: 'Some flows could not be simulated and none was observed being dropped.',
+    because: noPve
+      ? `No flow could be simulated, because the firewall configuration was not collected (${noPve})${notRun}.`
+      : `Some flows could not be simulated (${wanted.find((f) => f.simError)?.simError ?? 'no simulation'})${notRun}, and none was observed being dropped.`,
   };
 }

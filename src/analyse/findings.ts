@@ -15,14 +15,14 @@ export function buildFindings(
   files: Record<string, string>,
   rerun: string,
 ): Finding[] {
-  const relevant = evaluated
-    .filter((e) => e.result.outcome === 'fail' || e.result.outcome === 'error')
-    .map((e, index) => {
+  const relevant = consolidate(evaluated)
+    .map(({ e, severity: judged, also }, index) => {
       const fixes: Fix[] =
         e.result.fix === undefined ? [] : Array.isArray(e.result.fix) ? e.result.fix : [e.result.fix];
-      const severity: Severity = e.result.outcome === 'error' ? 'info' : (e.result.severity ?? e.check.severity);
+      const severity: Severity = e.result.outcome === 'error' ? 'info' : judged;
       return {
         e,
+        also,
         fixes,
         severity,
         index,
@@ -35,7 +35,7 @@ export function buildFindings(
   const seen = new Map<string, number>(); // finding id -> step number, to merge duplicates
   const editedBy = new Map<string, number>(); // file -> last step that changed it
   const out: Finding[] = [];
-  for (const { e, fixes, severity } of relevant) {
+  for (const { e, also, fixes, severity } of relevant) {
     const id = findingId(e.check.id, e.result.subject, e.result.rule);
     if (seen.has(id)) continue;
     const order = out.length + 1;
@@ -56,7 +56,7 @@ export function buildFindings(
       title: e.check.title,
       subject: e.result.subject,
       evidence: e.result.evidence ?? [],
-      detail: e.result.detail,
+      detail: also.length > 0 ? `${e.result.detail} ${also.join(' ')}` : e.result.detail,
       outcome: e.result.outcome === 'error' ? 'error' : 'fail',
       remediation: {
         summary,
@@ -69,6 +69,48 @@ export function buildFindings(
       },
     });
   }
+  return out;
+}
+
+interface Kept {
+  e: Evaluated;
+  severity: Severity;
+  also: string[]; // sentences appended to the finding's detail
+}
+
+// One problem, one finding. A fail explained by another check's fail (a flow dropped because its
+// rule sits in cluster.fw) folds into that finding: the explaining check judged the consequence,
+// so its severity stands. Could-not-tell results caused by the same missing step become one
+// finding that names every check it left open.
+function consolidate(evaluated: readonly Evaluated[]): Kept[] {
+  const failIds = new Set(
+    evaluated
+      .filter((e) => e.result.outcome === 'fail')
+      .map((e) => findingId(e.check.id, e.result.subject, e.result.rule)),
+  );
+  const out: Kept[] = [];
+  const errors = new Map<string, Kept & { checks: string[] }>();
+  for (const e of evaluated) {
+    const r = e.result;
+    if (r.outcome === 'fail') {
+      const by = r.explainedBy;
+      if (by && failIds.has(findingId(by.checkId, by.subject, by.rule))) continue;
+      out.push({ e, severity: r.severity ?? e.check.severity, also: [] });
+    } else if (r.outcome === 'error') {
+      const step = r.missingStep ?? r.detail;
+      const seen = errors.get(step);
+      if (!seen) {
+        const entry = { e, severity: 'info' as Severity, also: [], checks: [e.check.id] };
+        errors.set(step, entry);
+        out.push(entry);
+      } else if (!seen.checks.includes(e.check.id)) seen.checks.push(e.check.id);
+    }
+  }
+  for (const entry of errors.values())
+    if (entry.checks.length > 1)
+      entry.also.push(
+        `The same missing evidence leaves ${entry.checks.length - 1} more check(s) undecided: ${entry.checks.slice(1).join(', ')}.`,
+      );
   return out;
 }
 

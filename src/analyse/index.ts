@@ -45,7 +45,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     answers: buildAnswers(ctx, evaluated, flows),
     guests: buildGuests(ctx),
     flows: flows.map((f) => f.flow),
-    rootCause: buildRootCause(ctx, flows, evaluated),
+    rootCause: buildRootCause(ctx, flows),
     findings,
     evidence: meta.evidence,
     id: meta.reportId,

@@ -1,8 +1,10 @@
 import type { CheckContext } from '../checks/context.js';
 import type { FlowEval } from '../checks/lib/flows.js';
+import { misplacedRuleForFlow } from '../checks/lib/misplaced.js';
+import type { SimFlow } from '../schema/pve.js';
 import type { RootCause } from '../schema/report.js';
 import { describeDecision } from './describe.js';
-import type { Evaluated } from './run-checks.js';
+import { observedPhrase, serverName } from './observed.js';
 
 const probeFailed = (f: FlowEval) => {
   const p = f.flow.observed?.probe;
@@ -14,34 +16,39 @@ const probeFailed = (f: FlowEval) => {
   );
 };
 
-function observedText(f: FlowEval): string {
-  const cap = f.flow.observed?.capture;
-  const probe = f.flow.observed?.probe;
-  const parts: string[] = [];
-  if (cap && cap.verdict !== 'not-seen')
-    parts.push(
-      cap.verdict === 'unanswered'
-        ? `${cap.syn} SYN${cap.syn === 1 ? '' : 's'} captured with no reply`
-        : `the capture shows the flow ${cap.verdict}`,
-    );
-  if (probe) parts.push(`curl ${probe.verdict}`);
-  return parts.length > 0 ? ` Observed: ${parts.join('; ')}.` : '';
+function simFlowOf(f: FlowEval): SimFlow {
+  return {
+    from: f.flow.from.zone ?? 'outside',
+    to: f.flow.to.zone ?? 'outside',
+    proto: f.input.proto,
+    ...(f.input.dport !== null ? { dport: f.input.dport } : {}),
+    ...(f.flow.from.ip ? { source: f.flow.from.ip } : {}),
+    ...(f.flow.to.ip ? { dest: f.flow.to.ip } : {}),
+  };
 }
 
 // The single most likely reason the probed traffic fails, from config + simulation + observation.
-export function buildRootCause(
-  ctx: CheckContext,
-  flows: readonly FlowEval[],
-  ev: readonly Evaluated[],
-): RootCause | null {
+// With probes, only probed traffic is judged: a flow nobody tried is a finding, not the root cause.
+export function buildRootCause(ctx: CheckContext, flows: readonly FlowEval[]): RootCause | null {
+  const probed = flows.filter((f) => f.flow.observed?.probe);
   const failing =
-    flows.find(probeFailed) ??
-    flows.find((f) => f.input.expect === 'ACCEPT' && f.sim !== null && f.sim.action !== 'ACCEPT');
+    probed.find(probeFailed) ??
+    (probed.length > 0
+      ? undefined
+      : flows.find((f) => f.input.expect === 'ACCEPT' && f.sim !== null && f.sim.action !== 'ACCEPT'));
   if (!failing) {
-    const ok = flows.find((f) => f.flow.observed?.probe?.phase === 'done');
+    const ok = probed.find((f) => f.flow.observed?.probe?.phase === 'done');
     if (!ok) return null;
+    const status = ok.flow.observed?.probe?.httpStatus;
+    const unprobed = flows.filter(
+      (f) => !f.flow.observed?.probe && f.input.expect === 'ACCEPT' && f.sim !== null && f.sim.action !== 'ACCEPT',
+    );
+    const note =
+      unprobed.length > 0
+        ? ` Not probed: ${unprobed.map((f) => f.input.name).join(', ')} ${unprobed.length === 1 ? 'is' : 'are'} blocked in simulation (see the findings).`
+        : '';
     return {
-      summary: `None: it works. ${ok.input.name} connected${ok.flow.observed?.probe?.httpStatus ? ` (HTTP ${ok.flow.observed.probe.httpStatus})` : ''}.`,
+      summary: `None: it works. ${ok.input.name} connected${status ? ` (HTTP ${status})` : ''}.${note}`,
       layer: 'unknown',
       flow: ok.input.id,
       decidedBy: ok.sim?.decidedBy ?? null,
@@ -49,35 +56,37 @@ export function buildRootCause(
   }
   const name = `${failing.input.name} (${failing.flow.from.zone ?? failing.flow.from.ip} -> ${failing.flow.to.zone ?? failing.flow.to.ip} ${failing.input.proto}${failing.input.dport ? `/${failing.input.dport}` : ''})`;
   const probe = failing.flow.observed?.probe;
-  const obs = observedText(failing);
+  const seen = observedPhrase(ctx, failing);
+  const obs = seen ? ` Observed: ${seen}.` : '';
   const base = { flow: failing.input.id, decidedBy: failing.sim?.decidedBy ?? null };
+  const allowedBy =
+    failing.sim?.action === 'ACCEPT' ? ` (accepted by ${describeDecision(ctx, failing.sim.decidedBy)})` : '';
+  const server = serverName(ctx, failing);
+  const client = failing.flow.from.zone ?? failing.flow.from.ip ?? 'the client';
   if (probe?.phase === 'dns')
     return {
       ...base,
-      summary: `${name} fails before any packet is sent: the name does not resolve (${probe.error ?? probe.verdict}).`,
+      summary: `${name} fails before any packet is sent: the name does not resolve in ${client} (${probe.error ?? probe.verdict}). Fix DNS, not the firewall.`,
       layer: 'dns',
     };
-  if (probe?.phase === 'tls')
+  if (probe?.phase === 'tls') {
+    const ca = failing.input.probe?.probe.cacert;
     return {
       ...base,
-      summary: `${name} reaches the server, but the TLS handshake fails (${probe.error ?? probe.verdict}): check the certificate and the CA the client trusts.${obs}`,
+      summary: `${name} gets through the firewall${allowedBy} and TCP connects, but the TLS handshake fails (${probe.error ?? probe.verdict}): ${client} does not trust the certificate ${server} presents${ca ? `, checked against ${ca}` : ''}. Fix the server certificate or the CA the client trusts, not the firewall.${obs}`,
       layer: 'tls',
     };
+  }
   if (probe?.phase === 'http')
     return {
       ...base,
-      summary: `${name} connects and completes TLS, but the HTTP exchange fails (${probe.error ?? probe.verdict}): the service is at fault.${obs}`,
+      summary: `${name} connects and completes TLS, but the HTTP exchange fails (${probe.error ?? probe.verdict}): the service on ${server} is at fault.${obs}`,
       layer: 'service',
     };
   if (failing.sim && failing.sim.action !== 'ACCEPT') {
-    const misplaced = ev.find(
-      (e) =>
-        e.check.id === 'rules_guest_traffic_in_cluster' &&
-        e.result.outcome === 'fail' &&
-        e.result.subject === failing.flow.to.zone,
-    );
+    const misplaced = misplacedRuleForFlow(ctx, simFlowOf(failing), 'ACCEPT');
     const why = misplaced
-      ? ` The rule meant to allow it is in cluster.fw (${misplaced.result.vars?.rule ?? ''}), where it only filters traffic to the node.`
+      ? ` The rule meant to allow it is in cluster.fw (line ${misplaced.rule.line}: ${misplaced.rule.text}), where it only filters traffic to the node.`
       : '';
     return {
       ...base,
@@ -88,7 +97,7 @@ export function buildRootCause(
   if (failing.sim?.action === 'ACCEPT' && failing.outcome === 'refused') {
     return {
       ...base,
-      summary: `The firewall allows ${name}, but the server answers with a reset: nothing listens on port ${failing.input.dport ?? '?'} at ${failing.flow.to.ip ?? failing.flow.to.zone}.${obs}`,
+      summary: `The firewall allows ${name}${allowedBy}, but ${server} answers the SYN with a TCP reset: nothing listens on port ${failing.input.dport ?? '?'} at ${failing.flow.to.ip ?? failing.flow.to.zone}. Start or fix the service, not the firewall.${obs}`,
       layer: 'service',
     };
   }
@@ -98,7 +107,7 @@ export function buildRootCause(
   ) {
     return {
       ...base,
-      summary: `The firewall allows ${name}, yet ${failing.outcome === 'not-seen' ? 'no packet reached the capture point' : 'nothing answers'}: look past the firewall, at routing and the path to ${failing.flow.to.ip ?? failing.flow.to.zone}.${obs}`,
+      summary: `The firewall allows ${name}${allowedBy}, yet ${failing.outcome === 'not-seen' ? 'no packet reached the capture point' : 'nothing answers'}: look past the firewall, at routing and the path to ${failing.flow.to.ip ?? failing.flow.to.zone}.${obs}`,
       layer: 'routing',
     };
   }

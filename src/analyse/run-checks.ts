@@ -1,5 +1,5 @@
 import type { CheckContext } from '../checks/context.js';
-import type { Check, CheckResult } from '../checks/define.js';
+import { type Check, type CheckResult, missingFact } from '../checks/define.js';
 
 export interface Evaluated {
   check: Check;
@@ -10,6 +10,20 @@ export interface Evaluated {
 export function runChecks(checks: readonly Check[], ctx: CheckContext): Evaluated[] {
   const out: Evaluated[] = [];
   for (const check of checks) {
+    // Without the /etc/pve tree an empty configuration means "not collected": say so, judge nothing.
+    const noPve = check.needs.includes('pve') ? missingFact(ctx, 'pve') : null;
+    if (noPve) {
+      out.push({
+        check,
+        result: {
+          outcome: 'error',
+          subject: '/etc/pve',
+          detail: `Could not tell: the Proxmox configuration was not collected (${noPve}).`,
+          missingStep: noPve,
+        },
+      });
+      continue;
+    }
     let results: CheckResult[];
     try {
       results = check.evaluate(ctx);

@@ -35,6 +35,13 @@ export function buildContext(
       sims.set(key, result);
       return result;
     },
-    clusterRulesForGuestFlow: (flow) => clusterRulesMatchingGuestFlow(model, flow),
+    clusterRulesForGuestFlow(flow) {
+      try {
+        return clusterRulesMatchingGuestFlow(model, flow);
+      } catch {
+        // An endpoint the model does not know (a guest on another node): no cluster rule to point at.
+        return [];
+      }
+    },
   };
 }

@@ -10,6 +10,13 @@ import type { Fix } from './fix/types.js';
 export type Outcome = 'pass' | 'fail' | 'error' | 'not_applicable';
 export type Need = keyof Facts | 'intent';
 
+// Another check's finding that already reports this problem, with its fix (same id inputs).
+export interface Explained {
+  checkId: string;
+  subject: string;
+  rule?: string;
+}
+
 export interface CheckResult {
   outcome: Outcome;
   subject: string; // what it is about: "vm1001", "ct101/net0", "firewall/cluster.fw"
@@ -23,6 +30,8 @@ export interface CheckResult {
   phoenix?: string | null; // what to change in the Phoenix JSON, or why no JSON change helps
   severity?: Severity; // overrides the check's default for this result
   missingStep?: string; // error outcome: the evidence step that could not be collected
+  // A fail that is a consequence of another check's failure: analyse() reports it once, there.
+  explainedBy?: Explained;
 }
 
 export interface Check {
@@ -39,6 +48,7 @@ export const defineCheck = (check: Check): Check => check;
 // The step that failed for a fact, so "could not tell" names it; null when the fact is present.
 export function missingFact(ctx: { facts: Facts; intent: LoadedIntent | null }, need: Need): string | null {
   if (need === 'intent') return ctx.intent ? null : 'intent (no intent file or Phoenix directory was given)';
+  if (need === 'pve') return pveUnavailable(ctx.facts);
   if (ctx.facts[need] !== null) return null;
   return missingStep(ctx.facts, STEP_FOR[need] ?? [need]);
 }
@@ -49,6 +59,17 @@ export function missingStep(facts: Facts, candidates: readonly string[]): string
     candidates.some((c) => m.step === c || m.step.includes(c) || m.reason.includes(c)),
   );
   return failed ? `${failed.step} (${failed.reason})` : `${candidates[0] ?? 'unknown'} (not collected)`;
+}
+
+// The /etc/pve tree and the guest list are only collected once the node proved to be Proxmox
+// (pct list and qm list ran): otherwise an empty tree means "not looked at", not "not configured".
+export function pveUnavailable(facts: Facts): string | null {
+  const failed = (step: string) => facts.missing.find((m) => m.step === step);
+  const notPve = facts.missing.find((m) => /not look like a Proxmox node/.test(m.reason));
+  const pct = failed('pct-list');
+  const qm = failed('qm-list');
+  const why = notPve ?? (pct && qm ? pct : null);
+  return why ? `${why.step} (${why.reason})` : null;
 }
 
 const STEP_FOR: Partial<Record<keyof Facts, string[]>> = {

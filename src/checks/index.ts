@@ -1,6 +1,7 @@
 import cluster_firewall_disabled from './cluster/cluster_firewall_disabled.js';
 import type { Check } from './define.js';
 import flow_observation_disagrees from './flow/flow_observation_disagrees.js';
+import flow_probe_fails_past_firewall from './flow/flow_probe_fails_past_firewall.js';
 import flow_simulated_mismatch from './flow/flow_simulated_mismatch.js';
 import group_reference_case_mismatch from './group/group_reference_case_mismatch.js';
 import guest_firewall_disabled from './guest/guest_firewall_disabled.js';
@@ -40,6 +41,7 @@ export const CHECKS: readonly Check[] = [
   policy_value_mismatch,
   flow_simulated_mismatch,
   flow_observation_disagrees,
+  flow_probe_fails_past_firewall,
 ];
 
 export type { Check, CheckResult, Outcome } from './define.js';

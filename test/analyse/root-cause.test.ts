@@ -55,11 +55,20 @@ const CASES: {
     summary: /dropped by VM 1001's inbound policy/,
   },
   {
+    name: 'simulated REJECT + the reset it sends -> firewall, read as the firewall answering',
+    trap: 'policy-reject',
+    facts: { ...captured('refused'), probes: probe({ exitCode: 7, error: 'Connection refused' }) },
+    layer: 'firewall',
+    summary:
+      /rejected by VM 1001's inbound policy \(firewall\/1001\.fw line 3: policy_in: REJECT\)\..*the SYN answered with a TCP reset \(the firewall's REJECT for TCP\)/,
+  },
+  {
     name: 'simulated ACCEPT + RST -> service',
     trap: null,
     facts: { ...captured('refused'), probes: probe({ exitCode: 7, error: 'Connection refused' }) },
     layer: 'service',
-    summary: /nothing listens on port 443/,
+    summary:
+      /VM 1001 answers the SYN with a TCP reset: nothing listens on port 443 at 10\.0\.0\.101\. Start or fix the service, not the firewall/,
   },
   {
     name: 'simulated ACCEPT + unanswered -> look past the firewall',
@@ -80,7 +89,8 @@ const CASES: {
       }),
     },
     layer: 'tls',
-    summary: /TLS handshake fails/,
+    summary:
+      /gets through the firewall \(accepted by the rule at firewall\/1001\.fw line 6: .*\) and TCP connects, but the TLS handshake fails .*Fix the server certificate or the CA the client trusts, not the firewall/,
   },
   {
     name: 'curl phase dns -> dns',
@@ -113,6 +123,51 @@ for (const c of CASES) {
     t.regex(r.rootCause?.summary ?? '', c.summary);
   });
 }
+
+test('the rejected flow: packets-dropped says rejected, where, and what the capture saw', (t) => {
+  const r = run('policy-reject', {
+    ...captured('refused'),
+    probes: probe({ exitCode: 7, error: 'Connection refused' }),
+  });
+  t.deepEqual(r.rootCause?.decidedBy, { kind: 'policy', file: 'firewall/1001.fw', line: 3, text: 'policy_in: REJECT' });
+  const a = r.answers.find((x) => x.question === 'packets-dropped');
+  t.is(a?.answer, 'yes');
+  t.regex(
+    a?.because ?? '',
+    /^traefik-to-portainer is rejected at VM 1001's inbound policy \(firewall\/1001\.fw line 3: policy_in: REJECT\); the capture shows the SYN answered with a TCP reset/,
+  );
+});
+
+test('a probe that works is the answer: packets not dropped, root cause none, an unprobed blocked flow only noted', (t) => {
+  const files = trapTree(null);
+  const intent = baseIntent();
+  // A second intended flow nobody probed, which the configuration blocks.
+  intent.intent.flows = [
+    ...(intent.intent.flows ?? []),
+    { name: 'lan-to-portainer-agent', from: '10.0.0.50', to: 'vm1001', proto: 'tcp', dport: 9001, expect: 'ACCEPT' },
+  ];
+  const r = analyse(
+    factsFrom(files, {
+      ...captured('connected'),
+      probes: probe({ exitCode: 0, phase: 'done', httpStatus: 200, error: null }),
+    }),
+    intent,
+    { ...META, files },
+  );
+  const a = r.answers.find((x) => x.question === 'packets-dropped');
+  t.is(a?.answer, 'no');
+  t.regex(
+    a?.because ?? '',
+    /^traefik-to-portainer is not dropped: it gets through: curl reachable \(HTTP 200\)\. Not probed, but dropped in simulation: lan-to-portainer-agent, at VM 1001's inbound policy/,
+  );
+  t.regex(
+    r.rootCause?.summary ?? '',
+    /^None: it works\. traefik-to-portainer connected \(HTTP 200\)\. Not probed: lan-to-portainer-agent is blocked in simulation/,
+  );
+  t.true(
+    r.findings.some((f) => f.checkId === 'flow_simulated_mismatch' && f.subject === 'flow/lan-to-portainer-agent'),
+  );
+});
 
 test('a disagreement between simulation and observation is its own finding', (t) => {
   const r = run(null, { ...captured('unanswered'), probes: probe({}) });

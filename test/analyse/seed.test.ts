@@ -79,8 +79,13 @@ test('the cluster.fw placement finding comes first, with the exact line for 1001
   const r = await seedReport();
   const f = r.findings.find((x) => x.checkId === 'rules_guest_traffic_in_cluster' && x.subject === 'vm1001');
   if (!f) return t.fail('no placement finding for vm1001');
-  t.is(f.severity, 'critical');
+  // Traffic meant to be allowed is blocked: high (src/checks/README.md).
+  t.is(f.severity, 'high');
   t.regex(f.detail ?? '', /cluster\.fw line 11 /);
+  t.regex(
+    f.detail ?? '',
+    /Without it, this traffic is dropped by firewall\/1001\.fw line 3 \(policy_in: DROP\): traffic meant to be allowed is blocked\./,
+  );
   t.is(f.remediation.file, 'firewall/1001.fw');
   t.is(
     f.remediation.patch,
@@ -109,7 +114,7 @@ test('the cluster.fw placement finding comes first, with the exact line for 1001
   t.regex(f.remediation.phoenix ?? '', /phoenix_vm_configs\.json: vms\.0\.firewall\.rules\.0/);
 });
 
-test('the runbook is ordered safely: allow rules before enabling, each step numbered once, duplicates point back', async (t) => {
+test('the runbook is ordered safely: allow rules before enabling, each step numbered once, one finding per problem', async (t) => {
   const r = await seedReport();
   t.deepEqual(
     r.findings.map((f) => f.remediation.order),
@@ -124,15 +129,15 @@ test('the runbook is ordered safely: allow rules before enabling, each step numb
       .map((f) => f.remediation.order ?? 99),
   );
   t.true(lastAllow < firstEnable);
-  const flowFix = r.findings.find(
-    (f) => f.checkId === 'flow_simulated_mismatch' && f.subject === 'flow/traefik-to-portainer',
+  // The dropped flow is the misplaced rule's consequence: reported once, with the one patch that fixes it.
+  t.false(r.findings.some((f) => f.checkId === 'flow_simulated_mismatch'));
+  const adding443 = r.findings.filter((f) =>
+    (f.remediation.patch ?? '').includes('+IN ACCEPT -p tcp -source 10.0.0.12 -dest 10.0.0.101 -dport 443'),
   );
-  const placement = r.findings.find((f) => f.checkId === 'rules_guest_traffic_in_cluster' && f.subject === 'vm1001');
-  t.regex(
-    flowFix?.remediation.summary ?? '',
-    new RegExp(`Step ${placement?.remediation.order} already makes this change`),
+  t.deepEqual(
+    adding443.map((f) => [f.checkId, f.subject]),
+    [['rules_guest_traffic_in_cluster', 'vm1001']],
   );
-  t.is(flowFix?.remediation.patch, null);
   const nic = r.findings.find((f) => f.checkId === 'guest_nic_firewall_off');
   t.deepEqual(nic?.remediation.commands, [
     'pct set 101 -net0 name=eth0,bridge=vmbr0,firewall=1,gw=10.0.0.1,hwaddr=BC:24:11:3F:10:11,ip=10.0.0.11/24,type=veth',

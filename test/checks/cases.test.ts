@@ -2,7 +2,9 @@ import test from 'ava';
 import type { CheckResult, Outcome } from '../../src/checks/define.js';
 import { CHECKS } from '../../src/checks/index.js';
 import type { LoadedIntent } from '../../src/intent/schema.js';
+import type { Severity } from '../../src/schema/common.js';
 import type { Facts } from '../../src/schema/facts.js';
+import type { CurlResult } from '../../src/schema/observe.js';
 import { ctxFor } from './helpers.js';
 
 // One row per (check, situation): pass on the clean base tree, fail on the trap fixture,
@@ -18,6 +20,9 @@ interface Case {
   detail?: RegExp;
   step?: RegExp;
   fix?: (r: CheckResult) => boolean;
+  severity?: Severity; // the result's severity after its own override
+  explainedBy?: string | null; // "<checkId> <subject>" of the finding this one folds into; null: none
+  name?: string; // tells apart cases with the same check, outcome and trap
 }
 
 const lost = (reason: string): Partial<Facts> => ({ missing: [{ step: 'pve-files', reason }] });
@@ -65,6 +70,57 @@ const observed = (verdict: 'connected' | 'unanswered'): Partial<Facts> => ({
   ],
   captureHosts: ['10.0.0.12', '10.0.0.101'],
 });
+
+// The audit's probe from CT 102, with curl's result (null: the probe step produced nothing).
+const probed = (result: Partial<CurlResult> | null, extra: Partial<Facts> = {}): Partial<Facts> => ({
+  probes: [
+    {
+      probe: {
+        name: 'traefik-to-portainer',
+        from: 'ct102',
+        url: 'https://portainer.internal.thinkheads.ai',
+        cacert: '/ssl/phoenix_ca.crt',
+        connectTimeout: 3,
+        expect: 'reachable',
+      },
+      result:
+        result === null
+          ? null
+          : {
+              file: 'probes/traefik-to-portainer.curl.txt',
+              exitCode: 0,
+              phase: 'done',
+              error: null,
+              url: 'https://portainer.internal.thinkheads.ai',
+              resolved: { host: 'portainer.internal.thinkheads.ai', address: '10.0.0.101', via: 'dns' },
+              connectAttempts: [{ address: '10.0.0.101', port: 443, outcome: 'connected' }],
+              connectedTo: '10.0.0.101:443',
+              tls: null,
+              httpStatus: 200,
+              statusLine: 'HTTP/1.1 200 OK',
+              timings: {},
+              issues: [],
+              ...result,
+            },
+      evidence: result === null ? null : 'probes/traefik-to-portainer.curl.txt',
+    },
+  ],
+  ...extra,
+});
+const refusedCapture = (): Partial<Facts> => {
+  const base = observed('unanswered');
+  const flow = base.captures?.[0]?.flows[0];
+  if (!base.captures?.[0] || !flow) throw new Error('fixture');
+  return {
+    ...base,
+    captures: [
+      {
+        ...base.captures[0],
+        flows: [{ ...flow, syn: 1, rst: 1, rstFrom: 'server', verdict: 'refused' }],
+      },
+    ],
+  };
+};
 
 const CASES: Case[] = [
   { check: 'cluster_firewall_disabled', trap: null, outcome: 'pass' },
@@ -235,9 +291,44 @@ const CASES: Case[] = [
     trap: 'rules-in-cluster',
     outcome: 'fail',
     subject: 'vm1001',
+    severity: 'high',
+    detail: /dropped by firewall\/1001\.fw line 3 \(policy_in: DROP\): traffic meant to be allowed is blocked/,
+    // The intent's own wording goes into 1001.fw, and the cluster.fw line goes: one finding, both edits.
     fix: (r) =>
-      JSON.stringify(r.fix).includes('"file":"firewall/1001.fw"') &&
-      JSON.stringify(r.fix).includes('"phase":"cleanup"'),
+      JSON.stringify(r.fix).includes(
+        '"file":"firewall/1001.fw","ops":[{"op":"add-rule","text":"IN ACCEPT -source 10.0.0.12 -p tcp -dport 443 # traefik -> portainer"}]',
+      ) && JSON.stringify(r.fix).includes('"phase":"cleanup"'),
+  },
+  {
+    check: 'rules_guest_traffic_in_cluster',
+    trap: 'rules-in-cluster-copy',
+    outcome: 'fail',
+    subject: 'vm1001',
+    severity: 'low',
+    detail: /firewall\/1001\.fw line 6 already has it, so only the cluster\.fw copy is dead/,
+    fix: (r) =>
+      JSON.stringify(r.fix) ===
+      JSON.stringify([
+        {
+          kind: 'fw-edit',
+          phase: 'cleanup',
+          file: 'firewall/cluster.fw',
+          ops: [
+            {
+              op: 'remove-line',
+              text: 'IN ACCEPT -p tcp -source 10.0.0.12 -dest 10.0.0.101 -dport 443 # traefik -> portainer',
+            },
+          ],
+        },
+      ]),
+  },
+  {
+    check: 'rules_guest_traffic_in_cluster',
+    trap: 'drop-in-cluster',
+    outcome: 'fail',
+    subject: 'vm1001',
+    severity: 'critical',
+    detail: /accepted by firewall\/1001\.fw line 7 .*traffic meant to be blocked is open/,
   },
   {
     check: 'rules_guest_traffic_in_cluster',
@@ -251,11 +342,29 @@ const CASES: Case[] = [
     trap: 'rule-missing',
     outcome: 'fail',
     subject: 'vm1001',
-    detail: /traefik -> portainer/,
+    detail: /traefik -> portainer.*dropped by firewall\/1001\.fw line 3/,
+    severity: 'high',
+    explainedBy: null,
+  },
+  {
+    check: 'rules_intended_missing',
+    trap: 'rules-in-cluster',
+    outcome: 'fail',
+    subject: 'vm1001',
+    explainedBy: 'rules_guest_traffic_in_cluster vm1001',
+    detail: /sits in cluster\.fw line 8 instead/,
   },
   { check: 'rules_intended_missing', trap: null, outcome: 'error', intent: null, step: /^intent/ },
   { check: 'rules_live_unexpected', trap: null, outcome: 'pass' },
-  { check: 'rules_live_unexpected', trap: 'rule-unexpected', outcome: 'fail', detail: /dport 9000/ },
+  { check: 'rules_live_unexpected', trap: 'rule-unexpected', outcome: 'fail', detail: /dport 9000/, explainedBy: null },
+  {
+    check: 'rules_live_unexpected',
+    trap: 'rules-in-cluster',
+    outcome: 'fail',
+    subject: 'firewall/cluster.fw',
+    explainedBy: 'rules_guest_traffic_in_cluster vm1001',
+    detail: /meant for VM 1001/,
+  },
   { check: 'rules_live_unexpected', trap: null, outcome: 'error', intent: null },
   { check: 'rules_intended_disabled', trap: null, outcome: 'pass' },
   {
@@ -272,6 +381,7 @@ const CASES: Case[] = [
     outcome: 'fail',
     subject: 'vm1001/policy_in',
     fix: (r) => JSON.stringify(r.fix).includes('"phase":"enable"'),
+    severity: 'critical', // ACCEPT where DROP was meant: open
   },
   { check: 'policy_value_mismatch', trap: null, outcome: 'error', intent: null },
   { check: 'flow_simulated_mismatch', trap: null, outcome: 'pass' },
@@ -281,6 +391,15 @@ const CASES: Case[] = [
     outcome: 'fail',
     detail: /policy_in: DROP/,
     fix: (r) => JSON.stringify(r.fix).includes('IN ACCEPT -source 10.0.0.12 -p tcp -dport 443'),
+    severity: 'high',
+    explainedBy: null,
+  },
+  {
+    check: 'flow_simulated_mismatch',
+    trap: 'rules-in-cluster',
+    outcome: 'fail',
+    explainedBy: 'rules_guest_traffic_in_cluster vm1001',
+    detail: /The rule meant for it is cluster\.fw line 8 /,
   },
   { check: 'flow_simulated_mismatch', trap: null, outcome: 'error', intent: null },
   { check: 'flow_observation_disagrees', trap: null, outcome: 'pass', facts: observed('connected') },
@@ -305,10 +424,68 @@ const CASES: Case[] = [
     facts: { missing: [{ step: 'capture', reason: 'tcpdump: permission denied' }] },
     step: /tcpdump/,
   },
+  { check: 'flow_probe_fails_past_firewall', trap: null, outcome: 'pass', facts: probed({}) },
+  {
+    check: 'flow_probe_fails_past_firewall',
+    name: 'certificate not trusted',
+    trap: null,
+    outcome: 'fail',
+    facts: probed(
+      {
+        exitCode: 60,
+        phase: 'tls',
+        httpStatus: null,
+        statusLine: null,
+        error: 'curl: (60) SSL certificate problem: unable to get local issuer certificate',
+      },
+      observed('connected'),
+    ),
+    detail: /TLS handshake fails.*checked against \/ssl\/phoenix_ca\.crt\. The firewall is not involved/,
+    fix: (r) =>
+      r.fix === undefined &&
+      /issued by the CA in \/ssl\/phoenix_ca\.crt.*No firewall change helps/.test(r.vars?.action ?? '') &&
+      (r.verify ?? []).some((v) => v.startsWith('pct exec 102 -- openssl s_client -connect 10.0.0.101:443')),
+  },
+  {
+    check: 'flow_probe_fails_past_firewall',
+    name: 'nothing listens',
+    trap: null,
+    outcome: 'fail',
+    facts: probed(
+      {
+        exitCode: 7,
+        phase: 'connect',
+        httpStatus: null,
+        statusLine: null,
+        connectedTo: null,
+        error: 'Connection refused',
+      },
+      refusedCapture(),
+    ),
+    detail: /VM 1001 \(10\.0\.0\.101\) answers the SYN with a TCP reset.*nothing listens on port 443/,
+    fix: (r) => (r.verify ?? []).some((v) => v.startsWith("qm guest exec 1001 -- ss -ltn 'sport = :443'")),
+  },
+  {
+    // The firewall drops it: the firewall findings own it, this check has nothing to add.
+    check: 'flow_probe_fails_past_firewall',
+    trap: 'rule-missing',
+    outcome: 'not_applicable',
+    facts: probed(
+      { exitCode: 28, phase: 'connect', httpStatus: null, statusLine: null, connectedTo: null },
+      observed('unanswered'),
+    ),
+  },
+  {
+    check: 'flow_probe_fails_past_firewall',
+    trap: null,
+    outcome: 'error',
+    facts: probed(null, { missing: [{ step: 'probe-traefik-to-portainer', reason: 'exit 255: connection lost' }] }),
+    step: /probe-traefik-to-portainer \(exit 255/,
+  },
 ];
 
 for (const c of CASES) {
-  test(`${c.check}: ${c.outcome} on ${c.trap ?? 'base'}${c.intent === null ? ' without intent' : ''}${c.facts ? ` (${Object.keys(c.facts).join(', ')})` : ''}`, (t) => {
+  test(`${c.check}: ${c.outcome}${c.name ? ` (${c.name})` : ''} on ${c.trap ?? 'base'}${c.intent === null ? ' without intent' : ''}${c.facts ? ` (${Object.keys(c.facts).join(', ')})` : ''}`, (t) => {
     const check = CHECKS.find((x) => x.id === c.check);
     if (!check) return t.fail(`no check ${c.check}`);
     const results = check.evaluate(ctxFor(c.trap, { intent: c.intent, facts: c.facts }));
@@ -329,5 +506,8 @@ for (const c of CASES) {
     if (c.outcome === 'error') t.truthy(hit.missingStep, 'could-not-tell names the missing evidence');
     if (c.outcome === 'fail') t.true(hit.detail.length > 20);
     if (c.fix) t.true(c.fix(hit), JSON.stringify(hit.fix));
+    if (c.severity) t.is(hit.severity ?? check.severity, c.severity);
+    if (c.explainedBy !== undefined)
+      t.is(hit.explainedBy ? `${hit.explainedBy.checkId} ${hit.explainedBy.subject}` : null, c.explainedBy);
   });
 }

@@ -16,10 +16,7 @@ test('a sentence is summed up from intent vs simulation and kept for the reader'
   const notAsIntended = verdictLabel({ verdict: sentence, expected: 'ACCEPT', simulated: { action: 'DROP' } });
   t.deepEqual(notAsIntended, { label: 'not as intended', tone: 'bad', sentence });
   t.is(verdictLabel({ verdict: sentence, expected: 'DROP', simulated: { action: 'DROP' } }).label, 'as intended');
-  t.is(
-    verdictLabel({ verdict: sentence, expected: null, simulated: { action: 'DROP' } }).label,
-    'no intent',
-  );
+  t.is(verdictLabel({ verdict: sentence, expected: null, simulated: { action: 'DROP' } }).label, 'no intent');
   t.is(
     verdictLabel({ verdict: sentence, expected: 'ACCEPT', simulated: { action: 'ACCEPT' }, agreement: 'disagree' })
       .label,

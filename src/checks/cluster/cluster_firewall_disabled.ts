@@ -36,6 +36,8 @@ export default defineCheck({
       {
         outcome: 'fail',
         subject,
+        // Off on purpose is drift from best practice, not a firewall the admin meant on.
+        ...(intended === false ? { severity: 'medium' as const } : {}),
         detail,
         evidence,
         vars: { why: intended === false ? ' (the intent also has it off: decide deliberately)' : '' },

@@ -43,6 +43,8 @@ export default defineCheck({
         outcome: 'fail',
         subject,
         rule: `${e.sim.action}/${e.outcome}`,
+        // A reply to traffic the intent wants blocked means it is open: critical (README.md).
+        ...(!allows && input.expect !== null && input.expect !== 'ACCEPT' ? { severity: 'critical' as const } : {}),
         detail: advice,
         evidence: [e.flow.observed?.capture?.file, e.flow.observed?.probe?.file].filter((x): x is string => Boolean(x)),
         vars: { advice },

@@ -1,3 +1,4 @@
+import type { SimFlow } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
 import type { CheckResult } from '../define.js';
 import { defineCheck } from '../define.js';
@@ -5,6 +6,7 @@ import type { Fix } from '../fix/types.js';
 import { simulateCommand } from '../lib/commands.js';
 import { collectFlows, evaluateFlow, type FlowEval, where } from '../lib/flows.js';
 import { fwPath } from '../lib/guests.js';
+import { explainedByMisplaced, misplacedRuleForFlow } from '../lib/misplaced.js';
 import { placementNote } from '../lib/phoenix.js';
 
 // The rule line that would make the simulation give the intended verdict, in the file that decided it.
@@ -74,12 +76,25 @@ export default defineCheck({
         continue;
       }
       const f = fixFor(ctx, e);
+      const simFlow: SimFlow = {
+        from: e.flow.from.zone ?? 'outside',
+        to: e.flow.to.zone ?? 'outside',
+        proto: input.proto,
+        ...(input.dport !== null ? { dport: input.dport } : {}),
+        ...(e.flow.from.ip ? { source: e.flow.from.ip } : {}),
+        ...(e.flow.to.ip ? { dest: e.flow.to.ip } : {}),
+      };
+      // The rule meant for this flow sits in cluster.fw: that finding already carries the fix.
+      const misplaced = misplacedRuleForFlow(ctx, simFlow, input.expect ?? 'ACCEPT');
       const flowDesc = `${e.flow.from.zone ?? e.flow.from.ip} -> ${e.flow.to.zone ?? e.flow.to.ip} ${input.proto}${input.dport ? `/${input.dport}` : ''}`;
       results.push({
         outcome: 'fail',
         subject,
         rule: flowDesc,
-        detail: `${input.name} (${flowDesc}) is meant to be ${input.expect}ed, but the simulation gives ${e.sim.action}, decided by ${where(e.sim)}.`,
+        // Open although meant blocked is the worse way round (README.md, severity rubric).
+        severity: input.expect === 'ACCEPT' ? 'high' : 'critical',
+        ...(misplaced ? { explainedBy: explainedByMisplaced(ctx, misplaced) } : {}),
+        detail: `${input.name} (${flowDesc}) is meant to be ${input.expect}ed, but the simulation gives ${e.sim.action}, decided by ${where(e.sim)}.${misplaced ? ` The rule meant for it is cluster.fw line ${misplaced.rule.line} "${misplaced.rule.text}", which cannot govern guest traffic.` : ''}`,
         evidence: e.sim.decidedBy.file ? [`pve/${e.sim.decidedBy.file}`] : [],
         vars: {
           rule: f?.text ?? '(no single rule)',

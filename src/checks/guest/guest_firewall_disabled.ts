@@ -7,7 +7,7 @@ import { evidenceOf, fileMissingStep, firewallIntended, fwPath, guestLabel, gues
 export default defineCheck({
   id: 'guest_firewall_disabled',
   title: 'Guest firewalls that are meant to be on have enable: 1',
-  severity: 'high',
+  severity: 'critical',
   needs: ['pve'],
   remediation: 'Set enable: 1 in [OPTIONS] of {file} so {guest} gets its firewall chains.',
   evaluate(ctx) {

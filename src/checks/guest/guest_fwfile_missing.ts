@@ -8,7 +8,7 @@ import { fileMissingStep, firewallIntended, fwPath, guestLabel, guestZone, inten
 export default defineCheck({
   id: 'guest_fwfile_missing',
   title: 'Firewalled guests have their own .fw file',
-  severity: 'high',
+  severity: 'critical',
   needs: ['pve'],
   remediation: 'Create {file} with enable: 1{rules} so {guest} is filtered.',
   evaluate(ctx) {

@@ -3,6 +3,7 @@ import type { Facts } from '../../schema/facts.js';
 import type { SimFlow, SimResult } from '../../schema/pve.js';
 import type { Flow } from '../../schema/report.js';
 import type { CheckContext } from '../context.js';
+import { pveUnavailable } from '../define.js';
 import { ipToZone, zoneToIp } from './guests.js';
 import { captureFor, observedOutcome, probeObservation } from './observe.js';
 
@@ -122,7 +123,9 @@ export function evaluateFlow(ctx: CheckContext, input: FlowInput): FlowEval {
   const to = endpoint(input.to);
   let sim: SimResult | null = null;
   let simError: string | null = null;
-  if (input.to === null) simError = 'the destination address is unknown (the probe did not resolve it)';
+  const noPve = pveUnavailable(ctx.facts);
+  if (noPve) simError = `the Proxmox configuration was not collected: ${noPve}`;
+  else if (input.to === null) simError = 'the destination address is unknown (the probe did not resolve it)';
   else {
     const flow: SimFlow = {
       from: from.zone ?? 'outside',
@@ -136,7 +139,13 @@ export function evaluateFlow(ctx: CheckContext, input: FlowInput): FlowEval {
     if ('error' in r) simError = r.error;
     else sim = r;
   }
-  const capture = captureFor(ctx.facts, { fromIp: from.ip, toIp: to.ip, proto: input.proto, dport: input.dport });
+  const capture = captureFor(ctx.facts, {
+    fromIp: from.ip,
+    toIp: to.ip,
+    proto: input.proto,
+    dport: input.dport,
+    attempted: input.probe !== null,
+  });
   const probe = input.probe?.result ? probeObservation(input.probe.result) : null;
   const outcome = observedOutcome(capture, probe);
   const simVsObserved = compare(sim?.action ?? null, outcome);
@@ -200,11 +209,18 @@ function verdictText(
       input.expect && (input.expect === 'ACCEPT') !== (sim.action === 'ACCEPT') ? ' (not as intended)' : '';
     parts.push(`${exp}simulated ${sim.action} at ${where(sim)}${mismatch}`);
   } else parts.push(`could not simulate: ${simError ?? 'no simulation'}`);
+  const words: Record<NonNullable<FlowEval['outcome']>, string> = {
+    through: 'observed: TCP connected',
+    refused: sim?.action === 'REJECT' ? "observed: reset (the firewall's REJECT)" : 'observed: reset by the server',
+    blocked: 'observed: no reply',
+    rejected: 'observed: ICMP unreachable',
+    'not-seen': 'not seen in the capture',
+  };
   const seen = [
     outcome === 'blocked' && syns > 0
       ? `${syns} SYN${syns > 1 ? 's' : ''} unanswered`
       : outcome
-        ? `observed: ${outcome}`
+        ? words[outcome]
         : null,
     probe ? `curl ${probe}` : null,
   ]
@@ -212,11 +228,16 @@ function verdictText(
     .join(', ');
   if (seen) parts.push(seen);
   const intended = !input.expect || !sim || (input.expect === 'ACCEPT') === (sim.action === 'ACCEPT');
+  const pastFirewall =
+    sim?.action === 'ACCEPT' &&
+    (outcome === 'refused' || (probe !== null && /in the (tls|http|dns) phase/.test(probe)));
   if (cmp === 'agree')
     parts.push(
-      intended
-        ? 'config, simulation and observation agree'
-        : 'simulation and observation agree: the configuration does not do what was intended',
+      !intended
+        ? 'simulation and observation agree: the configuration does not do what was intended'
+        : pastFirewall
+          ? 'config, simulation and observation agree: the firewall lets it through, and it fails past the firewall'
+          : 'config, simulation and observation agree',
     );
   else if (cmp === 'disagree' && sim?.action === 'ACCEPT')
     parts.push(

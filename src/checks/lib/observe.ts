@@ -7,7 +7,8 @@ import type { CaptureObservation, ProbeObservation } from '../../schema/report.j
 
 export function captureFor(
   facts: Facts,
-  q: { fromIp: string | null; toIp: string | null; proto: string; dport: number | null },
+  // attempted: a probe sent this flow while the capture ran, so its absence from the capture means something.
+  q: { fromIp: string | null; toIp: string | null; proto: string; dport: number | null; attempted: boolean },
 ): CaptureObservation | null {
   if (!q.fromIp || !q.toIp || facts.captures.length === 0) return null;
   const candidates = facts.captures.flatMap((c) =>
@@ -25,6 +26,7 @@ export function captureFor(
   candidates.sort((a, b) => b.f.syn - a.f.syn || b.f.lastSeen.localeCompare(a.f.lastSeen));
   const best = candidates[0];
   if (best) return { ...summariseFlowForReport(best.f), file: best.c.file };
+  if (!q.attempted) return null;
   const covered =
     facts.captureHosts.length === 0 || (facts.captureHosts.includes(q.fromIp) && facts.captureHosts.includes(q.toIp));
   if (!covered) return null;

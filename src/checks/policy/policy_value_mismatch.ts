@@ -51,6 +51,9 @@ export default defineCheck({
         results.push({
           outcome: 'fail',
           subject: `${subject}/${key}`,
+          // Looser than meant opens traffic meant to be blocked; tighter blocks traffic meant to pass;
+          // DROP for REJECT (or back) blocks either way.
+          severity: have === 'ACCEPT' ? 'critical' : wanted === 'ACCEPT' ? 'high' : 'medium',
           detail: `${who} is meant to have ${key} ${wanted}, but ${path} ${written ? `line ${written.line} sets ${have}` : `does not set it, so the default ${have} applies`}.`,
           evidence: [`pve/${path}`],
           vars: { key, want: wanted, file: path, have: written ? have : `${have} by default` },

@@ -1,45 +1,77 @@
+import type { Severity } from '../../schema/common.js';
+import type { CheckContext } from '../context.js';
 import type { CheckResult } from '../define.js';
 import { defineCheck } from '../define.js';
-import type { Fix } from '../fix/types.js';
+import type { Fix, FwEditOp } from '../fix/types.js';
 import { simulateCommand } from '../lib/commands.js';
+import { consequence } from '../lib/consequence.js';
 import { couldNotRead } from '../lib/files.js';
-import { fwPath, guestLabel, guestZone } from '../lib/guests.js';
+import { firewallIntended, fwPath, guestLabel, guestZone, intendedGuests } from '../lib/guests.js';
+import { type Misplaced, misplacedRules, sameForGuest } from '../lib/misplaced.js';
 import { placementNote } from '../lib/phoenix.js';
-import { clusterRuleTargets, firstPort } from '../lib/rule-target.js';
-import { ruleKey } from '../lib/rules.js';
+import { firstPort } from '../lib/rule-target.js';
+import { parseIntendedRule, ruleKey } from '../lib/rules.js';
+
+// The line to write into the guest's file: the intent's own wording of the rule when it has one.
+function guestText(ctx: CheckContext, m: Misplaced): string {
+  const file = fwPath(m.target.vmid);
+  const wanted = intendedGuests(ctx).find((g) => g.vmid === m.target.vmid)?.firewall?.rules ?? [];
+  for (const text of wanted) {
+    const rule = parseIntendedRule(text, 'guest', file);
+    if (rule && sameForGuest(ctx, m.target.vmid, rule, m.rule)) return text;
+  }
+  return m.rule.text;
+}
+
+// A guest meant to be filtered whose firewall is not in force accepts everything today; judge the
+// rule by the state the intent asks for, where its absence blocks what it allows.
+function pendingGuest(ctx: CheckContext, vmid: number, action: string): { severity: Severity; text: string } | null {
+  if (action !== 'ACCEPT' || ctx.guestState(vmid).effective) return null;
+  if (!firewallIntended(ctx).some((g) => g.vmid === vmid)) return null;
+  return {
+    severity: 'high',
+    text: `${guestLabel(ctx, vmid)}'s firewall is not in force yet (see its own finding); once it is, as intended, this traffic is blocked without the rule.`,
+  };
+}
 
 // cluster.fw [RULES] only build PVEFW-HOST-IN/OUT: bridged guest traffic never passes them.
 export default defineCheck({
   id: 'rules_guest_traffic_in_cluster',
   title: "Rules for guest traffic live in the guest's .fw, not in cluster.fw",
-  severity: 'critical',
+  severity: 'high',
   needs: ['pve'],
-  remediation:
-    'Add "{rule}" to {file}, where it governs {guest}\'s traffic; in cluster.fw it only filters traffic to the node itself.',
+  remediation: '{action}',
   evaluate(ctx) {
     const cluster = ctx.facts.pve.cluster;
     const unread = couldNotRead(ctx, 'where its rules apply').filter((u) => u.subject.endsWith('cluster.fw'));
     if (!cluster && unread.length > 0) return unread;
     if (!cluster || cluster.rules.length === 0)
       return [{ outcome: 'not_applicable', subject: 'firewall/cluster.fw', detail: 'cluster.fw has no [RULES].' }];
-    const targets = clusterRuleTargets(ctx);
     const results: CheckResult[] = [];
-    for (const [rule, target] of targets) {
+    const lastAdded = new Map<number, string>(); // vmid -> the rule added before, so added rules keep their order
+    for (const m of misplacedRules(ctx)) {
+      const { rule, target } = m;
       const file = fwPath(target.vmid);
       const guest = guestLabel(ctx, target.vmid);
       const live = ctx.facts.pve.guestFw[String(target.vmid)]?.rules ?? [];
-      const alsoInGuest = live.some((r) => r.enabled && ruleKey(r) === ruleKey(rule));
+      const copy = live.find((r) => r.enabled && sameForGuest(ctx, target.vmid, r, rule));
       const zone = guestZone(ctx, target.vmid);
       const other = target.direction === 'IN' ? rule.source : rule.dest;
+      const peer = other && !other.includes('/') && !other.startsWith('+') ? other : 'outside';
       const flow = {
-        from: target.direction === 'IN' ? (other && !other.includes('/') ? other : 'outside') : zone,
-        to: target.direction === 'IN' ? zone : other && !other.includes('/') ? other : 'outside',
+        from: target.direction === 'IN' ? peer : zone,
+        to: target.direction === 'IN' ? zone : peer,
         proto: rule.proto ?? 'tcp',
         dport: firstPort(rule.dport),
       };
+      const text = guestText(ctx, m);
       const fixes: Fix[] = [];
-      if (!alsoInGuest)
-        fixes.push({ kind: 'fw-edit', phase: 'allow', file, ops: [{ op: 'add-rule', text: rule.text }] });
+      if (!copy) {
+        const after = lastAdded.get(target.vmid);
+        const op: FwEditOp = after === undefined ? { op: 'add-rule', text } : { op: 'add-rule', text, after };
+        fixes.push({ kind: 'fw-edit', phase: 'allow', file, ops: [op] });
+        lastAdded.set(target.vmid, text);
+      }
       if (ctx.intent?.source !== 'phoenix')
         fixes.push({
           kind: 'fw-edit',
@@ -47,14 +79,27 @@ export default defineCheck({
           file: 'firewall/cluster.fw',
           ops: [{ op: 'remove-line', text: rule.text }],
         });
+      const effect = copy
+        ? {
+            severity: 'low' as Severity,
+            text: `${file} line ${copy.line} already has it, so only the cluster.fw copy is dead.`,
+          }
+        : (pendingGuest(ctx, target.vmid, rule.action) ?? consequence(ctx, rule.action, flow, 'the misplacement'));
+      const action = copy
+        ? ctx.intent?.source === 'phoenix'
+          ? `Nothing to apply on the node: ${file} already has this rule; the generated cluster.fw copy only filters traffic to the node itself.`
+          : `Remove cluster.fw line ${rule.line} "${rule.text}": ${file} already has it, and in cluster.fw it only filters traffic to the node itself.`
+        : ctx.intent?.source === 'phoenix'
+          ? `Add "${text}" to ${file}, where it governs ${guest}'s traffic; in cluster.fw it only filters traffic to the node itself.`
+          : `Move the rule: add "${text}" to ${file}, where it governs ${guest}'s traffic, and remove it from cluster.fw (line ${rule.line} as audited), where it only filters traffic to the node itself.`;
       results.push({
         outcome: 'fail',
         subject: zone,
         rule: ruleKey(rule),
-        severity: alsoInGuest ? 'low' : 'critical',
-        detail: `cluster.fw line ${rule.line} "${rule.text}" is meant for ${guest} (${target.because}), but cluster rules only filter traffic to and from the node itself; bridged guest traffic never passes them.${alsoInGuest ? ` ${file} has the same rule, so only the cluster.fw copy is dead.` : ` ${file} has no such rule, so ${guest} does not get it.`}`,
+        severity: effect.severity,
+        detail: `cluster.fw line ${rule.line} "${rule.text}" is meant for ${guest} (${target.because}), but cluster rules only filter traffic to and from the node itself; bridged guest traffic never passes them.${copy ? '' : ` ${file} has no such rule, so ${guest} does not get it.`} ${effect.text}`,
         evidence: ['pve/firewall/cluster.fw', `pve/${file}`],
-        vars: { rule: rule.text, file, guest },
+        vars: { action },
         fix: fixes,
         verify: [`${simulateCommand(ctx, flow)}   # expect ${rule.action === 'ACCEPT' ? 'ACCEPT' : rule.action}`],
         phoenix: placementNote(ctx, rule.text, target.vmid),

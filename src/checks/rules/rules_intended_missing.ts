@@ -1,7 +1,9 @@
 import type { CheckResult } from '../define.js';
 import { defineCheck } from '../define.js';
 import { simulateCommand } from '../lib/commands.js';
+import { consequence } from '../lib/consequence.js';
 import { fileMissingStep, guestZone } from '../lib/guests.js';
+import { explainedByMisplaced, misplacedCopyOf } from '../lib/misplaced.js';
 import { placementNote } from '../lib/phoenix.js';
 import { firstPort } from '../lib/rule-target.js';
 import { compareRules, ruleKey } from '../lib/rules.js';
@@ -25,7 +27,6 @@ export default defineCheck({
         },
       ];
     const scopes = intendedScopes(ctx);
-    const clusterKeys = new Set((ctx.facts.pve.cluster?.rules ?? []).filter((r) => r.enabled).map(ruleKey));
     const results: CheckResult[] = [];
     for (const scope of scopes) {
       if (!scope.exists) {
@@ -44,20 +45,30 @@ export default defineCheck({
           continue;
       }
       const cmp = compareRules(scope.intended, scope.live, scope.kind, scope.file);
-      let reported = 0;
       for (const miss of cmp.missing) {
-        // Sitting in cluster.fw instead is the misplacement check's finding, with the same fix.
-        if (scope.vmid !== null && clusterKeys.has(ruleKey(miss.rule))) continue;
-        reported++;
         const zone = scope.vmid === null ? 'host' : guestZone(ctx, scope.vmid);
         const inbound = miss.rule.direction !== 'OUT';
         const other = inbound ? miss.rule.source : miss.rule.dest;
         const peer = other && !other.includes('/') && !other.startsWith('+') ? other : 'outside';
+        const flow = {
+          from: inbound ? peer : zone,
+          to: inbound ? zone : peer,
+          proto: miss.rule.proto ?? 'tcp',
+          dport: firstPort(miss.rule.dport),
+        };
+        // Sitting in cluster.fw instead is the misplacement check's finding, with the same fix.
+        const misplaced = scope.vmid === null ? undefined : misplacedCopyOf(ctx, scope.vmid, miss.rule);
+        const effect =
+          miss.rule.direction === 'GROUP' || misplaced
+            ? { severity: undefined, text: '' }
+            : consequence(ctx, miss.rule.action, flow, 'its absence');
         results.push({
           outcome: 'fail',
           subject: scope.vmid === null ? scope.file : zone,
           rule: ruleKey(miss.rule),
-          detail: `The intent has "${miss.text}" for ${scope.file}, but the live file has no such rule, so Proxmox does not apply it.`,
+          ...(effect.severity ? { severity: effect.severity } : {}),
+          ...(misplaced ? { explainedBy: explainedByMisplaced(ctx, misplaced) } : {}),
+          detail: `The intent has "${miss.text}" for ${scope.file}, but the live file has no such rule, so Proxmox does not apply it.${misplaced ? ` It sits in cluster.fw line ${misplaced.rule.line} instead, where it cannot govern guest traffic.` : effect.text ? ` ${effect.text}` : ''}`,
           evidence: [`pve/${scope.file}`],
           vars: { rule: miss.text, file: scope.file },
           fix: {
@@ -71,11 +82,7 @@ export default defineCheck({
             ],
           },
           verify:
-            miss.rule.direction === 'GROUP'
-              ? []
-              : [
-                  `${simulateCommand(ctx, { from: inbound ? peer : zone, to: inbound ? zone : peer, proto: miss.rule.proto ?? 'tcp', dport: firstPort(miss.rule.dport) })}   # expect ${miss.rule.action}`,
-                ],
+            miss.rule.direction === 'GROUP' ? [] : [`${simulateCommand(ctx, flow)}   # expect ${miss.rule.action}`],
           phoenix:
             scope.vmid === null
               ? ctx.intent.source === 'phoenix'
@@ -84,7 +91,7 @@ export default defineCheck({
               : placementNote(ctx, miss.text, scope.vmid),
         });
       }
-      if (reported === 0)
+      if (cmp.missing.length === 0)
         results.push({
           outcome: 'pass',
           subject: scope.file,

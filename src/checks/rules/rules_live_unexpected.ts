@@ -1,5 +1,7 @@
 import type { CheckResult } from '../define.js';
 import { defineCheck } from '../define.js';
+import { guestLabel } from '../lib/guests.js';
+import { explainedByMisplaced, misplacedRules } from '../lib/misplaced.js';
 import { compareRules, ruleKey } from '../lib/rules.js';
 import { intendedScopes } from '../lib/scopes.js';
 
@@ -7,7 +9,7 @@ import { intendedScopes } from '../lib/scopes.js';
 export default defineCheck({
   id: 'rules_live_unexpected',
   title: 'Live firewall rules are all in the intent',
-  severity: 'low',
+  severity: 'medium',
   needs: ['pve', 'intent'],
   remediation: 'Remove "{rule}" from {file}, or add it to the intent if it is wanted.',
   evaluate(ctx) {
@@ -21,15 +23,21 @@ export default defineCheck({
         },
       ];
     const results: CheckResult[] = [];
+    const misplaced = misplacedRules(ctx);
     for (const scope of intendedScopes(ctx)) {
       if (!scope.exists) continue;
       const { unexpected } = compareRules(scope.intended, scope.live, scope.kind, scope.file);
       for (const rule of unexpected) {
+        // A guest rule written into cluster.fw is reported (and fixed) once, as misplaced.
+        const m = scope.kind === 'cluster' ? misplaced.find((x) => x.rule === rule) : undefined;
         results.push({
           outcome: 'fail',
           subject: scope.file,
           rule: ruleKey(rule),
-          detail: `${scope.file} line ${rule.line} "${rule.text}" is live but not in the intent.`,
+          // An allow nobody intended opens traffic: drift. An extra block is hygiene.
+          severity: rule.action === 'ACCEPT' || rule.direction === 'GROUP' ? 'medium' : 'low',
+          ...(m ? { explainedBy: explainedByMisplaced(ctx, m) } : {}),
+          detail: `${scope.file} line ${rule.line} "${rule.text}" is live but not in the intent.${m ? ` It is meant for ${guestLabel(ctx, m.target.vmid)} (${m.target.because}).` : ''}`,
           evidence: [`pve/${scope.file}`],
           vars: { rule: rule.text, file: scope.file },
           fix: { kind: 'fw-edit', phase: 'cleanup', file: scope.file, ops: [{ op: 'remove-line', text: rule.text }] },

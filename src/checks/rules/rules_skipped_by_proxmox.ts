@@ -43,7 +43,10 @@ export default defineCheck({
           outcome: 'fail',
           subject: `${file.path}:${b.line}`,
           rule: b.text || b.error,
-          severity: ctx.facts.nftablesBackend ? 'critical' : undefined,
+          // Under nftables the whole file is refused: rules_parse_error_nftables reports that once.
+          ...(ctx.facts.nftablesBackend
+            ? { explainedBy: { checkId: 'rules_parse_error_nftables', subject: file.path } }
+            : {}),
           detail: `${file.path} line ${b.line}${b.text ? ` "${b.text}"` : ''} is skipped by Proxmox: ${b.error}. The rest of the file applies without it${ctx.facts.nftablesBackend ? ', except that the nftables backend rejects the whole file' : ''}.`,
           evidence: [`pve/${file.path}`],
           vars: {
