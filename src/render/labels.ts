@@ -61,9 +61,15 @@ export function verdictLabel(flow: {
   expected: string | null;
   simulated: { action: string } | null;
   agreement?: string;
+  observed?: { probe: { phase: string } | null } | null;
 }): { label: string; tone: Tone; sentence: string | null } {
   if (flow.verdict.length <= 24) return { label: flow.verdict, tone: verdictTone(flow.verdict), sentence: null };
   if (flow.agreement === 'disagree') return { label: 'wire differs', tone: 'bad', sentence: flow.verdict };
+  // The firewall lets it through as meant, yet the probe failed later (service, TLS, DNS).
+  const probe = flow.observed?.probe;
+  if (flow.expected === 'ACCEPT' && flow.simulated?.action === 'ACCEPT' && probe && probe.phase !== 'done') {
+    return { label: `fails at ${probe.phase}`, tone: 'bad', sentence: flow.verdict };
+  }
   if (!flow.expected || !flow.simulated) return { label: 'no intent', tone: 'warn', sentence: flow.verdict };
   return flow.expected === flow.simulated.action
     ? { label: 'as intended', tone: 'good', sentence: flow.verdict }

@@ -44,9 +44,12 @@ function rootCauseView(report: Report) {
   const rc = report.rootCause;
   if (!rc) return null;
   const flow = rc.flow === null ? undefined : report.flows.find((f) => f.id === rc.flow);
+  // The analysis says "None: it works" with layer unknown (the contract has no "none" layer).
+  const works = /^none\b/i.test(rc.summary);
   return {
     summary: rc.summary,
-    layer: rc.layer,
+    works,
+    layer: works ? 'none: the probed traffic works' : rc.layer,
     flow: flow ? `${flow.name} (${route(flow)})` : rc.flow,
     flowAnchor: flow ? `flow-${flow.id}` : null,
     where: rc.decidedBy ? location(rc.decidedBy) : null,

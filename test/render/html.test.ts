@@ -155,3 +155,17 @@ test('a report with nothing in it still renders every section', (t) => {
   t.true(html.includes('No guests in this report.'));
   t.true(html.includes('NOT ANSWERED'));
 });
+
+test('a root cause of "None: it works" is shown as such, not as an unknown failure', (t) => {
+  const ok: Report = structuredClone(seed);
+  ok.rootCause = {
+    summary: 'None: it works. traefik-to-portainer connected.',
+    layer: 'unknown',
+    flow: null,
+    decidedBy: null,
+  };
+  const html = renderHtml(ok, ctx);
+  t.regex(html, /class="root-summary root-ok"/);
+  t.regex(html, /<th>Layer<\/th><td>none: the probed traffic works<\/td>/);
+  t.notRegex(renderHtml(seed, ctx), /root-ok/);
+});

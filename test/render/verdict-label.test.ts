@@ -23,3 +23,20 @@ test('a sentence is summed up from intent vs simulation and kept for the reader'
     'wire differs',
   );
 });
+
+test('allowed as intended but the probe failed later: the label names the failing phase', (t) => {
+  const v = verdictLabel({
+    verdict: sentence,
+    expected: 'ACCEPT',
+    simulated: { action: 'ACCEPT' },
+    observed: { probe: { phase: 'tls' } },
+  });
+  t.deepEqual(v, { label: 'fails at tls', tone: 'bad', sentence });
+  const ok = verdictLabel({
+    verdict: sentence,
+    expected: 'ACCEPT',
+    simulated: { action: 'ACCEPT' },
+    observed: { probe: { phase: 'done' } },
+  });
+  t.is(ok.label, 'as intended');
+});
