@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Report } from '../schema/report.js';
 import type { Io } from './io.js';
 
@@ -10,7 +10,9 @@ export async function writeOutputFiles(dir: string, outputs: Record<string, Buff
 
 // The lines a user reads at the end: where the files are and what the audit concluded.
 export function printReportSummary(io: Io, dir: string, names: string[], report: Report): void {
-  const shown = relative(process.cwd(), dir) || '.';
+  const rel = relative(process.cwd(), dir);
+  // relative when under the current directory, absolute otherwise (no ../../ chains)
+  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? resolve(dir) : rel;
   const s = report.summary;
   io.out(
     `${report.host.name}: ${report.status}, findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info`,
