@@ -57,7 +57,9 @@ export function renderFixes(
     }
   }
   if (patches.length > 0) {
-    // Dry run first: if the file changed since the audit, nothing is touched.
+    // The patch travels inside the commands, so the block runs as pasted; a dry run goes first:
+    // if the file changed since the audit, nothing is touched.
+    commands.push(`cat > ${patchName} <<'PVEAUDIT_PATCH'\n${patches.join('')}PVEAUDIT_PATCH`);
     commands.push(
       `patch -d /etc/pve -p1 --forward --dry-run < ${patchName} && patch -d /etc/pve -p1 --forward < ${patchName}`,
     );

@@ -29,7 +29,10 @@ export function parseFormats(list: string | undefined): Format[] {
 // A live run copies the intent it was given into the bundle (evidence/intent/<file>, or
 // evidence/intent/phoenix/<the three JSON files>) and calls writer.seal() before calling this,
 // so the same bundle re-renders identically later without the original files.
-export async function analyseBundleDir(dir: string, opts: { intentPath?: string } = {}): Promise<Report> {
+export async function analyseBundleDir(
+  dir: string,
+  opts: { intentPath?: string; rerun?: string } = {},
+): Promise<Report> {
   const bundle = await readBundle(dir);
   const { facts, files } = await parseBundle(bundle);
   const intent = await resolveIntent(bundle, opts.intentPath);
@@ -43,6 +46,7 @@ export async function analyseBundleDir(dir: string, opts: { intentPath?: string 
     evidenceDigest: evidenceDigest(bundle),
     incompleteSteps: facts.missing,
     files,
+    rerun: opts.rerun,
   });
 }
 

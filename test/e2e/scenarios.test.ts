@@ -33,6 +33,9 @@ e2e('seed: the dropped SYNs are in the real pcap and curl timed out; the report 
     t.is(await runCommand(runOpts(l, out), io), 0, io.stderr.join('\n'));
     const { dir, report, manifest } = latest(out, 'pve');
     t.is(report.status, 'complete');
+    // every fix ends with this very audit again, with the real inventory and audit paths
+    const rerun = `pveaudit run -i ${l.inventory} -a ${l.audit} --known-hosts ${l.knownHosts} --limit pve`;
+    t.true(report.findings.every((f) => f.remediation.verify?.some((v) => v.startsWith(rerun))));
     const fp = execFileSync('ssh-keygen', ['-lf', l.knownHosts], { encoding: 'utf8' }).split(/\s+/)[1] ?? null;
     t.is(manifest.host.hostKeyFingerprint, fp);
     const curl = readFileSync(join(dir, 'evidence/probes/traefik-to-portainer.curl.txt'), 'utf8');

@@ -11,6 +11,7 @@ import { type LoadedAudit, loadAuditFile } from '../../plan/audit-file.js';
 import { buildPlan } from '../../plan/build-plan.js';
 import { limitHosts, loadInventory } from '../../plan/inventory.js';
 import { printPlan } from '../../plan/print.js';
+import { joinArgv } from '../../plan/quote.js';
 import { resolveTargets, type Target } from '../../plan/targets.js';
 import type { Format } from '../../render/index.js';
 import type { PdfPrinter } from '../../render/pdf.js';
@@ -86,6 +87,9 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     knownHostsPath: opts.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
     acceptNew: Boolean(opts.acceptNewHostKeys),
     failOn,
+    // The proof step of every remediation: this very audit again, for this host.
+    rerun: (name: string) =>
+      `${joinArgv(['pveaudit', 'run', '-i', opts.inventory, '-a', opts.audit, ...(opts.knownHosts ? ['--known-hosts', opts.knownHosts] : []), '--limit', name])}   # re-run this audit: expect this finding gone`,
   };
   let outcomes: HostOutcome[];
   try {
@@ -114,6 +118,7 @@ interface HostRun {
   knownHostsPath: string;
   acceptNew: boolean;
   failOn: Severity | null;
+  rerun: (host: string) => string;
 }
 
 async function auditHost(target: Target, run: HostRun): Promise<HostOutcome> {
@@ -164,7 +169,7 @@ async function auditHost(target: Target, run: HostRun): Promise<HostOutcome> {
       audit: auditRecord,
     };
     await writer.seal(manifest);
-    const report = await analyseBundleDir(writer.dir);
+    const report = await analyseBundleDir(writer.dir, { rerun: run.rerun(target.name) });
     const outputs = await writeReports(writer.dir, report, run.formats, await run.getPrinter());
     const dir = await writer.finish(manifest, outputs);
     run.progress.note(target.name, `done: ${report.status}`);

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { analyse } from '../../src/analyse/index.js';
+import { readPveDir } from '../../src/cli/commands/simulate.js';
+import { buildModel } from '../../src/firewall/model.js';
+import { simulate } from '../../src/firewall/simulate.js';
+import { loadPhoenix } from '../../src/intent/load.js';
+import { parsePveTree } from '../../src/parse/pve-tree.js';
+import { FIXTURES } from '../checks/helpers.js';
+import { seedFacts, seedFiles } from './seed-facts.js';
+
+const META = {
+  startedAt: '2026-11-25T18:49:00Z',
+  finishedAt: '2026-11-25T18:49:30Z',
+  evidence: [],
+  reportId: 'pve-20261125T184900Z',
+  evidenceDigest: 'd',
+  incompleteSteps: [],
+};
+
+const decide = (dir: string) => {
+  const { config } = parsePveTree(readPveDir(dir), {});
+  return simulate(buildModel(config), { from: '10.0.0.12', to: '10.0.0.101', proto: 'tcp', dport: 443 });
+};
+
+// The runbook is only worth signing if it works: run its commands, top to bottom, against a copy
+// of the seed's /etc/pve (node-only commands such as pve-firewall are left out), then simulate again.
+test('applying the seed runbook as written makes traefik -> portainer ACCEPT', async (t) => {
+  const intent = await loadPhoenix(join(FIXTURES, 'phoenix/seed'));
+  const report = analyse(seedFacts(), intent, { ...META, files: seedFiles() });
+  const work = mkdtempSync(join(tmpdir(), 'pa-runbook-'));
+  const pve = join(work, 'etc-pve');
+  const root = join(work, 'root');
+  cpSync(join(FIXTURES, 'pve/seed'), pve, { recursive: true });
+  mkdirSync(root);
+  t.is(decide(pve).action, 'DROP');
+
+  const steps = [...report.findings].sort((a, b) => (a.remediation.order ?? 0) - (b.remediation.order ?? 0));
+  let ran = 0;
+  for (const f of steps) {
+    for (const command of f.remediation.commands) {
+      if (/^(pve-firewall|pct|qm|systemctl) /.test(command)) continue;
+      const local = command.replaceAll('/etc/pve', pve).replaceAll('/root/', `${root}/`);
+      execFileSync('bash', ['-euo', 'pipefail', '-c', local], { stdio: 'pipe' });
+      ran++;
+    }
+  }
+  t.true(ran > 0, 'the runbook has commands that edit files');
+  const after = decide(pve);
+  t.is(after.action, 'ACCEPT', after.trace.join('\n'));
+  t.is(after.decidedBy.file, 'firewall/1001.fw');
+  rmSync(work, { recursive: true });
+});
