@@ -5,6 +5,7 @@
 # of SIZE_MB plus 400 short HTTP requests on fresh connections; tcpdump runs in pa-bench-a.
 # Everything is deleted on exit; the capture file stays for the caller (who deletes it).
 set -euo pipefail
+. "$(dirname "$0")/../lib/netns-pair.sh"
 file=$1
 size_mb=${2:-210}
 A=pa-bench-a B=pa-bench-b
@@ -13,23 +14,14 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  ip netns del "$A" 2>/dev/null || true
-  ip netns del "$B" 2>/dev/null || true
+  netns_pair_del "$A" "$B"
   rm -rf "$log"
 }
 trap cleanup EXIT
 
-ip netns add "$A"
-ip netns add "$B"
-ip -n "$A" link set lo up
-ip -n "$B" link set lo up
-ip -n "$A" link add eth0 type veth peer name eth0 netns "$B"
-for ns in "$A" "$B"; do
-  ip -n "$ns" link set dev eth0 gso_max_segs 1 gso_max_size 1500
-  ip -n "$ns" link set eth0 up
-done
-ip -n "$A" addr add 10.99.0.1/24 dev eth0
-ip -n "$B" addr add 10.99.0.2/24 dev eth0
+netns_pair "$A" "$B" 10.99.0.1/24 10.99.0.2/24
+# one packet per segment on the wire, so the capture holds many packets, as real traffic does
+for ns in "$A" "$B"; do ip -n "$ns" link set dev eth0 gso_max_segs 1 gso_max_size 1500; done
 
 ip netns exec "$B" node -e '
   require("node:http").createServer((req, res) => {
