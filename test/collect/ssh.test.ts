@@ -162,3 +162,20 @@ test('losing the connection ends a running command as lost and calls onLost', as
   t.true(called);
   t.false(s.isConnected());
 });
+
+test('a key held only by a real ssh-agent is used when no key file is given', async (t) => {
+  const dir = scratch();
+  const sock = join(dir, 'agent.sock');
+  const out = execFileSync('ssh-agent', ['-a', sock, '-s'], { encoding: 'utf8' });
+  const pid = /SSH_AGENT_PID=(\d+)/.exec(out)?.[1];
+  t.teardown(() => {
+    if (pid) process.kill(Number(pid));
+  });
+  execFileSync('ssh-add', ['-q', sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'pipe' });
+  const s = await connect(target({ identityFiles: [], agent: sock }), {
+    knownHostsPath: sshd.knownHosts,
+    acceptNew: false,
+  });
+  t.teardown(() => s.close());
+  t.is((await s.exec('echo via-agent', { timeoutSec: 5 })).stdout.toString(), 'via-agent\n');
+});
