@@ -78,6 +78,16 @@ export function runRules(
   return null;
 }
 
+// A DROP or REJECT policy with a log level starts with a rate-limited NFLOG rule (-m limit),
+// where pve-firewall simulate aborts.
+export function policyLogNote(model: FirewallModel, w: Walk, action: Action, level: string, chain: string): void {
+  if (action === 'ACCEPT' || level === '' || level === 'nolog' || !model.logRateLimited) return;
+  note(
+    w,
+    `pve-firewall simulate would abort at the policy log rule of ${chain} (-m limit); decided as the kernel does`,
+  );
+}
+
 export function policyDecision(
   w: Walk,
   action: Action,
@@ -115,6 +125,12 @@ function rejectChain(w: Walk): { action: Action; why: string | null } {
   if (p.proto === 6 || p.proto === 17) {
     note(w, 'pve-firewall simulate would abort in PVEFW-Reject (multiport rules); decided as the kernel does');
   }
+  // The SMB noise rules come first and go to PVEFW-reject, so they win over the DROPs below.
+  const d = p.dport ?? -1;
+  const smb =
+    (p.proto === 17 && (d === 135 || d === 445 || (d >= 137 && d <= 139) || (p.sport === 137 && d >= 1024))) ||
+    (p.proto === 6 && (d === 135 || d === 139 || d === 445));
+  if (smb) return { action: 'REJECT', why: null };
   if (p.proto === 17 && p.dport === 1900) return { action: 'DROP', why: 'SSDP noise is dropped' };
   if (p.proto === 17 && p.sport === 53) return { action: 'DROP', why: 'DNS replies are dropped' };
   return { action: 'REJECT', why: null };

@@ -73,7 +73,8 @@ export function compileRule(rule: FwRule, scope: CompileScope): CRule[] | { erro
     const dportText = e?.dport ?? rule.dport;
     let icmp = null;
     let dp: { r: number[] | null; note: string | null } = { r: null, note: null };
-    const icmpText = rule.icmpType ?? (isIcmp && dportText && dportText !== '0' ? dportText : null);
+    // "-dport 0" skips verification ("0" is false in Perl) but still becomes "--icmp-type 0".
+    const icmpText = rule.icmpType ?? (isIcmp && dportText ? dportText : null);
     if (isIcmp && icmpText !== null) {
       icmp = icmpType(icmpText, family === 6 ? 6 : 4);
       if (!icmp) return { error: `unknown ICMP type "${icmpText}"` };
@@ -89,7 +90,7 @@ export function compileRule(rule: FwRule, scope: CompileScope): CRule[] | { erro
       dst?.note,
       dp.note,
       sp.r ? '--sport' : null,
-      proto !== null && !SIM_PROTOS.has(proto) ? `protocol ${protoText}` : null,
+      proto !== null && (!SIM_PROTOS.has(proto) || /^\d+$/.test(protoText ?? '')) ? `protocol ${protoText}` : null,
       rule.log && rule.log !== 'nolog' && scope.logRateLimited ? 'a log rule (-m limit)' : null,
     ].filter((n): n is string => !!n);
     out.push({
@@ -101,6 +102,7 @@ export function compileRule(rule: FwRule, scope: CompileScope): CRule[] | { erro
       dports: dp.r,
       sports: sp.r,
       icmp: icmp && icmp.type >= 0 ? icmp : null,
+      icmpText: icmp && icmp.type >= 0 ? icmpText : null,
       src: src?.m ?? null,
       dst: dst?.m ?? null,
       target:

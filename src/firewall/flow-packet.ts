@@ -61,6 +61,7 @@ export function buildPacket(flow: SimFlow, source: string, dest: string): Packet
     dport,
     sport: port(flow.sport, 'sport'),
     icmp,
+    icmpText: icmp ? String(flow.dport) : null,
     srctype: (flow.srctype ?? 'UNICAST').toUpperCase(),
     dsttype: (flow.dsttype ?? 'UNICAST').toUpperCase(),
     source,

@@ -1,7 +1,7 @@
 import type { Action } from '../schema/common.js';
-import { policyDecision, runRules } from './chains.js';
+import { policyDecision, policyLogNote, runRules } from './chains.js';
 import { blacklistAndSmurfs } from './host-chains.js';
-import type { Decision, Walk } from './packet.js';
+import { type Decision, note, type Walk } from './packet.js';
 import type { FirewallModel, GuestModel, NicModel } from './types.js';
 
 const ND_TYPES = new Set([133, 134, 135, 136]);
@@ -30,10 +30,22 @@ export function noChainDecision(g: GuestModel, nic: NicModel, model: FirewallMod
   };
 }
 
+// The DHCP rule carries --sport, which pve-firewall simulate cannot evaluate: any udp packet
+// that reaches it (everything else matched) makes the real simulator abort.
+function dhcpNote(w: Walk, g: GuestModel, chain: string): void {
+  if (w.p.v === 4 && w.p.proto === 17 && g.opt('dhcp') !== '0') {
+    note(w, `pve-firewall simulate would abort at the DHCP rule of ${chain} (--sport); decided as the kernel does`);
+  }
+}
+
 // FORWARD at the guest's firewall bridge towards the guest: PVEFW-FWBR-IN, then <dev>-IN.
 export function intoGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: NicModel): Decision {
   if (!nic.firewall) {
     w.trace.push(`${nic.dev}: firewall=0, no fwbr${g.vmid}i${nic.index} bridge: no filtering on the way in`);
+    note(
+      w,
+      'pve-firewall simulate ignores firewall= and passes every guest zone through PVEFW-FWBR-IN (blacklist, smurfs); decided as the kernel does',
+    );
     return noChainDecision(g, nic, model);
   }
   const early = blacklistAndSmurfs(model, w, 'PVEFW-FWBR-IN');
@@ -59,11 +71,7 @@ export function intoGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
       ),
     };
   }
-  if (p.v === 4 && p.proto === 17 && g.opt('dhcp') !== '0' && (p.sport === null || p.dport === null)) {
-    w.trace.push(
-      `note: pve-firewall simulate would abort at the DHCP rule of ${chain} (udp without both ports); decided as the kernel does`,
-    );
-  }
+  dhcpNote(w, g, chain);
   if (p.v === 6 && p.proto === 58 && g.opt('ndp') !== '0' && p.icmp && ND_TYPES.has(p.icmp.type)) {
     w.trace.push(`${chain}: NDP -> ACCEPT`);
     return {
@@ -73,6 +81,7 @@ export function intoGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
   }
   const d = runRules(model, w, nic.chains.in, chain, 'guest-in', undefined);
   if (d) return d;
+  policyLogNote(model, w, g.opt('policy_in') as Action, g.opt('log_level_in'), chain);
   return policyDecision(w, g.opt('policy_in') as Action, 'policy_in', g.fwPath, g.optLine('policy_in'), chain, false);
 }
 
@@ -104,6 +113,7 @@ export function fromGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
       ),
     };
   }
+  dhcpNote(w, g, chain);
   if (p.v === 6 && p.proto === 58 && p.icmp?.type === 134 && g.opt('radv') !== '1') {
     w.trace.push(`${chain}: router advertisement without radv: 1 -> DROP`);
     return {
@@ -139,5 +149,6 @@ export function fromGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
   w.mark = false;
   const d = runRules(model, w, nic.chains.out, chain, 'guest-out', undefined);
   if (d) return d;
+  policyLogNote(model, w, g.opt('policy_out') as Action, g.opt('log_level_out'), chain);
   return policyDecision(w, g.opt('policy_out') as Action, 'policy_out', g.fwPath, g.optLine('policy_out'), chain, true);
 }

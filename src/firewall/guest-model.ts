@@ -57,8 +57,14 @@ export function buildGuest(vmid: number, cfg: PveConfig, ctx: Ctx): GuestModel |
     const ipfilterSet = fw?.ipsets[`ipfilter-${netId}`];
     let ipfilter: IpsetIndex | null = null;
     if (opt('ipfilter') === '1' || ipfilterSet) {
-      // The set also holds a CT's own ip=/ip6= addresses; nothing implicit for a VM (IPv4).
-      ipfilter = indexEntries(ipfilterSet?.entries ?? [], aliasOf, config.type === 'lxc' ? addresses : []);
+      // Implicit members: the MAC-derived link-local address (IPv6), and a CT's own ip=/ip6=;
+      // nothing implicit for a VM in IPv4.
+      const implicit = [...(config.type === 'lxc' ? addresses : []), linkLocal(net.hwaddr)];
+      ipfilter = indexEntries(
+        ipfilterSet?.entries ?? [],
+        aliasOf,
+        implicit.filter((a): a is string => a !== null),
+      );
     }
     nics.set(net.index, {
       index: net.index,
@@ -77,4 +83,17 @@ export function buildGuest(vmid: number, cfg: PveConfig, ctx: Ctx): GuestModel |
     });
   }
   return { vmid, config, fwPath: `firewall/${vmid}.fw`, hasFw, enable, opt, optLine, nics };
+}
+
+// EUI-64 link-local address of a MAC (Proxmox's mac_to_linklocal): flip the U/L bit, insert ff:fe.
+function linkLocal(mac: string | null): string | null {
+  if (!mac || !/^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$/.test(mac)) return null;
+  const b = mac.split(':').map((x) => Number.parseInt(x, 16));
+  const w = [
+    ((b[0] as number) ^ 2) * 256 + (b[1] as number),
+    (b[2] as number) * 256 + 0xff,
+    0xfe00 + (b[3] as number),
+    (b[4] as number) * 256 + (b[5] as number),
+  ];
+  return `fe80::${w.map((x) => x.toString(16)).join(':')}`;
 }

@@ -1,5 +1,5 @@
 import type { Action } from '../schema/common.js';
-import { policyDecision, runRules } from './chains.js';
+import { policyDecision, policyLogNote, runRules } from './chains.js';
 import type { Decision, Walk } from './packet.js';
 import type { FirewallModel } from './types.js';
 
@@ -84,6 +84,7 @@ export function hostIn(model: FirewallModel, w: Walk, inIface: string | null): D
   const co = corosync(model, w, 'in');
   if (co) return co;
   const c = model.clusterOpt('policy_in') as Action;
+  policyLogNote(model, w, c, model.host.opt('log_level_in'), chain);
   return policyDecision(w, c, 'policy_in', 'firewall/cluster.fw', model.clusterOptLine('policy_in'), chain, false);
 }
 
@@ -108,6 +109,7 @@ export function hostOut(model: FirewallModel, w: Walk, outIface: string | null):
   const co = corosync(model, w, 'out');
   if (co) return co;
   const c = model.clusterOpt('policy_out') as Action;
+  policyLogNote(model, w, c, model.host.opt('log_level_out'), chain);
   return policyDecision(w, c, 'policy_out', 'firewall/cluster.fw', model.clusterOptLine('policy_out'), chain, false);
 }
 

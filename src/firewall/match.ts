@@ -31,6 +31,12 @@ export function matches(r: CRule, w: Walk, iface?: string | null): boolean {
       return false;
     }
     if (r.icmp.type !== p.icmp.type || (r.icmp.code !== null && r.icmp.code !== p.icmp.code)) return false;
+    if (r.icmpText !== p.icmpText) {
+      note(
+        w,
+        `pve-firewall simulate compares ICMP types as strings ("${p.icmpText}" is not "${r.icmpText}" at ${r.rule.file}:${r.rule.line}), so it would not match there; decided as the kernel does`,
+      );
+    }
   }
   if (r.dports) {
     if (p.dport === null) {

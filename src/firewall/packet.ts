@@ -13,6 +13,7 @@ export interface Packet {
   dport: number | null;
   sport: number | null;
   icmp: IcmpType | null;
+  icmpText: string | null; // the ICMP type as given in the flow
   srctype: string;
   dsttype: string;
   source: string;

@@ -21,6 +21,7 @@ export interface CRule {
   dports: number[] | null; // flat [lo, hi, lo, hi, ...]
   sports: number[] | null;
   icmp: IcmpType | null;
+  icmpText: string | null; // the type as written (pve-firewall simulate compares this string)
   src: AddrMatcher | null;
   dst: AddrMatcher | null;
   target: { kind: 'verdict'; action: Action } | { kind: 'group'; name: string };

@@ -15,7 +15,7 @@ function portNumber(item: string): number | string {
 }
 
 // Proxmox's parse_port_name_number_or_range: comma list of numbers, service names and a:b ranges,
-// at most 15 "numbers" with a range counting 2. With allowIcmp a single ICMP type name is accepted.
+// at most 15 "numbers" (a range counts 2, a service name 0). With allowIcmp a single ICMP type name is accepted.
 export function parsePortList(text: string, allowIcmp = false): PortList | { error: string } {
   const items = text.split(',');
   const ranges: Array<[number, number]> = [];
@@ -24,6 +24,8 @@ export function parsePortList(text: string, allowIcmp = false): PortList | { err
     if (item === '') return { error: `empty entry in port list "${text}"` };
     const m = /^([^:]+):([^:]+)$/.exec(item);
     if (m) {
+      // Only numeric ranges: Perl tests /^\d+:\d+$/ and looks anything else up as one service name.
+      if (!/^\d+:\d+$/.test(item)) return { error: `invalid port "${item}": ranges take numbers only` };
       const lo = portNumber(m[1] as string);
       const hi = portNumber(m[2] as string);
       if (typeof lo === 'string') return { error: lo };
@@ -44,7 +46,8 @@ export function parsePortList(text: string, allowIcmp = false): PortList | { err
       return { error: n };
     }
     ranges.push([n, n]);
-    count += 1;
+    // Perl counts only numeric items towards the limit, not service names.
+    if (/^\d+$/.test(item)) count += 1;
   }
   if (count > 15) return { error: `too many ports in "${text}" (${count}; at most 15, a range counts as 2)` };
   return { ranges, icmp: null };

@@ -174,7 +174,6 @@ function verifyRule(rule: FwRule, dirWritten: string, ctx: RuleContext): void {
     if (macro) {
       const name = canonicalMacro(macro[1] as string);
       if (!name) err(`unknown macro "${macro[1]}"`);
-      else if (rule.direction === 'FORWARD') err('macros are not allowed with FORWARD');
       rule.macro = name;
       rule.action = macro[2] as string;
     } else if (!['ACCEPT', 'DROP', 'REJECT'].includes(rule.action)) {
@@ -241,11 +240,15 @@ function checkAddress(value: string, key: string, ctx: RuleContext, err: (m: str
   }
   if (a.kind === 'cidrs' || a.kind === 'range') return a.v;
   const isGuest = ctx.kind === 'guest' && !ctx.inGroup;
+  const s = ctx.scope;
   if (a.scope === 'guest' && !isGuest) {
-    err(`${COMPILE}-${key}: "${value}" uses the guest/ scope outside a guest firewall file`);
+    // Outside a guest file a guest/ name is looked up in cluster.fw while parsing: an unknown
+    // name is a plain rule error, a known one fails only at compile time (fatal inside a group).
+    const known = !s || (a.kind === 'ipset' ? s.clusterIpsets.has(a.name) : s.clusterAliases.has(a.name));
+    if (known) err(`${COMPILE}-${key}: "${value}" uses the guest/ scope outside a guest firewall file`);
+    else err(`-${key}: no such ${a.kind} "${value}" (and the guest/ scope exists only in guest firewall files)`);
     return null;
   }
-  const s = ctx.scope;
   if (!s) return null;
   if (a.kind === 'ipset') {
     if (a.scope === 'sdn') {

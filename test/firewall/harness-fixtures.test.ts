@@ -9,6 +9,8 @@ for (const [name, opts] of [
   ['seed', {}],
   ['harness', { localNetwork: '172.16.1.0/24' }],
   ['malformed', {}],
+  ['review-host', { localNetwork: '10.50.0.0/24' }],
+  ['review-guest', {}],
 ] as const) {
   test(`fixture ${name}: every harness test line agrees`, (t) => {
     const model = modelOf(name, opts);

@@ -12,7 +12,8 @@ export function modelOf(name: string, opts: { localNetwork?: string } = {}): Fir
 // A model from in-memory files, for one-off situations.
 export function modelFrom(
   files: Record<string, string>,
-  opts: { hostIp?: string; localNetwork?: string } = {},
+  opts: { hostIp?: string; localNetwork?: string; now?: number } = {},
 ): FirewallModel {
-  return buildModel(parsePveTree(new Map(Object.entries(files)), opts).config);
+  const { now, ...tree } = opts;
+  return buildModel(parsePveTree(new Map(Object.entries(files)), tree).config, now === undefined ? {} : { now });
 }

@@ -129,14 +129,19 @@ test('host out: local_network management accepts beat policy_out DROP', (t) => {
 });
 
 test('a compile error inside a group stops the guest chains (unfiltered)', (t) => {
-  const m = modelFrom({
-    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[group bad]\nIN ACCEPT -source guest/webhost -p tcp -dport 1\n',
+  const files = (alias: string) => ({
+    'firewall/cluster.fw': `[OPTIONS]\nenable: 1\n\n[ALIASES]\n${alias} 10.9.0.1\n\n[group bad]\nIN ACCEPT -source guest/webhost -p tcp -dport 1\n`,
     'firewall/100.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nGROUP bad\n',
     'nodes/pve/lxc/100.conf': 'net0: name=eth0,bridge=vmbr0,firewall=1,ip=10.0.0.2/24',
   });
-  const r = simulate(m, { from: 'outside', to: 'ct100', proto: 'tcp', dport: 22 });
+  // webhost exists in cluster.fw: guest/ passes the parse and fails only at compile time.
+  const r = simulate(modelFrom(files('webhost')), { from: 'outside', to: 'ct100', proto: 'tcp', dport: 22 });
   t.is(r.action, 'ACCEPT');
   t.regex(r.decidedBy.text, /compile error/);
+  // An unknown name is a plain rule error at parse time: that rule is skipped, the guest stays filtered.
+  const u = simulate(modelFrom(files('other')), { from: 'outside', to: 'ct100', proto: 'tcp', dport: 22 });
+  t.is(u.action, 'DROP');
+  t.is(u.decidedBy.kind, 'policy');
 });
 
 test('decidedBy names the harness rules', (t) => {

@@ -136,3 +136,153 @@ test('never throws on garbage', (t) => {
     t.true(f.issues.length > 0);
   }
 });
+
+test('header case rules: simple headers any case but nothing after them; named headers take a comment', (t) => {
+  const f = cluster(
+    '[Options]\nenable: 1\n[RULES] # web\nIN ACCEPT -p tcp -dport 80\n[rules]\nIN ACCEPT -p tcp -dport 81\n[Group Web] # the web\nIN ACCEPT -p tcp -dport 82\n',
+  );
+  t.is(f.options.enable?.value, '1');
+  // "[RULES] # web" is not a header: it and the next line are read as options and rejected
+  t.deepEqual(
+    f.issues.filter((i) => i.severity === 'error').map((i) => [i.line, i.code]),
+    [
+      [3, 'fw-bad-option'],
+      [4, 'fw-bad-option'],
+    ],
+  );
+  t.deepEqual(
+    f.rules.map((r) => r.dport),
+    ['81'],
+  );
+  t.is(f.groups.web?.comment, 'the web');
+  t.deepEqual(
+    f.groups.web?.rules.map((r) => r.dport),
+    ['82'],
+  );
+});
+
+test('name limits: group <= 18 and ipset <= 64 characters, else the section is skipped', (t) => {
+  const g18 = 'a'.repeat(18);
+  const f = cluster(
+    `[group ${g18}]\nIN ACCEPT -p tcp -dport 1\n[group ${g18}b]\nIN ACCEPT -p tcp -dport 2\n[IPSET ${'s'.repeat(64)}]\n10.0.0.1\n[IPSET ${'s'.repeat(65)}]\n10.0.0.2\n`,
+  );
+  t.deepEqual(Object.keys(f.groups), [g18]);
+  t.deepEqual(Object.keys(f.ipsets), ['s'.repeat(64)]);
+  t.deepEqual(
+    f.issues.map((i) => [i.line, i.code]),
+    [
+      [3, 'fw-bad-section'],
+      [4, 'fw-no-section'],
+      [7, 'fw-bad-section'],
+      [8, 'fw-no-section'],
+    ],
+  );
+});
+
+test('a header not allowed in the file kind continues the previous section', (t) => {
+  const g = parseFwFile('[RULES]\nIN ACCEPT -p tcp -dport 1\n[group web]\nIN ACCEPT -p tcp -dport 2\n', {
+    kind: 'guest',
+    path: 'firewall/100.fw',
+    cluster: null,
+  });
+  t.deepEqual(Object.keys(g.groups), []);
+  // "[group web]" is read as a rule ("[group" "web]") that fails verification and is skipped
+  t.deepEqual(
+    g.rules.map((r) => [r.dport, r.errors.length > 0]),
+    [
+      ['1', false],
+      [null, true],
+      ['2', false],
+    ],
+  );
+  t.is(g.issues[0]?.line, 3);
+  const n = parseFwFile('[group web]\nIN ACCEPT\n', { kind: 'host', path: 'nodes/pve/host.fw', cluster: null });
+  t.deepEqual(
+    n.issues.map((i) => i.code),
+    ['fw-no-section', 'fw-no-section'],
+  );
+});
+
+test('aliases: a trailing /128 is stripped for IPv6, a bad address is an issue; an ipset may be empty', (t) => {
+  const c = cluster('[ALIASES]\nv6host fd00::5/128\nv6net fd00::/64\nbad 10.0.0.300\n[IPSET empty]\n');
+  t.is(c.aliases.v6host?.cidr, 'fd00::5');
+  t.is(c.aliases.v6net?.cidr, 'fd00::/64');
+  t.is(c.aliases.bad, undefined);
+  t.is(c.issues[0]?.code, 'fw-bad-alias');
+  t.deepEqual(c.ipsets.empty?.entries, []);
+});
+
+test('local_network and management exist only at compile time: rules naming them are skipped', (t) => {
+  const f = cluster('[RULES]\nIN ACCEPT -source local_network\nIN ACCEPT -source +management\n');
+  t.true(f.rules.every((r) => r.errors.length === 1));
+  t.regex(f.rules[0]?.errors[0] ?? '', /exists only at compile time/);
+  const d = cluster(
+    '[ALIASES]\nlocal_network 10.0.0.0/24\n[IPSET management]\n10.1.0.1\n[RULES]\nIN ACCEPT -source local_network\nIN ACCEPT -source +management\n',
+  );
+  t.true(d.rules.every((r) => r.errors.length === 0));
+});
+
+test('guest/ scope outside a guest file: unknown name = rule error, known name = compile error', (t) => {
+  const f = cluster(
+    '[ALIASES]\nknown 10.0.0.1\n[group gg]\nIN ACCEPT -source guest/known\nIN ACCEPT -source guest/ghost\n',
+  );
+  const [known, ghost] = f.groups.gg?.rules ?? [];
+  t.regex(known?.errors[0] ?? '', /^compile: /);
+  t.regex(ghost?.errors[0] ?? '', /^-source: no such alias/);
+});
+
+test('host.fw rules resolve aliases and ipsets in cluster.fw; guest files look in their own first', (t) => {
+  const c = cluster('[ALIASES]\nadmin 10.0.0.1\n[IPSET ops]\n10.0.0.2\n');
+  const h = parseFwFile('[RULES]\nIN ACCEPT -source admin\nIN ACCEPT -source +ops\nIN ACCEPT -source mine\n', {
+    kind: 'host',
+    path: 'nodes/pve/host.fw',
+    cluster: c,
+  });
+  t.deepEqual(
+    h.rules.map((r) => r.errors.length),
+    [0, 0, 1],
+  );
+  const g = parseFwFile(
+    '[RULES]\nIN ACCEPT -source +mine\n[IPSET mine]\n10.0.0.3\n[RULES]\nIN ACCEPT -source +mine\n',
+    {
+      kind: 'guest',
+      path: 'firewall/100.fw',
+      cluster: c,
+    },
+  );
+  // one pass: the ipset is unknown above its definition
+  t.deepEqual(
+    g.rules.map((r) => r.errors.length),
+    [1, 0],
+  );
+});
+
+test('undocumented guest options and per-kind option grammar', (t) => {
+  const g = parseFwFile(
+    '[OPTIONS]\nips: 1\nips_queues: 0:3\nlayer2_protocols: IPv4,ARP\nmacfilter: 0\nradv: 1\ntcpflags: 1\n',
+    { kind: 'guest', path: 'firewall/100.fw' },
+  );
+  t.deepEqual(Object.keys(g.options).sort(), ['ips', 'ips_queues', 'layer2_protocols', 'macfilter', 'radv']);
+  t.regex(g.issues[0]?.message ?? '', /unknown guest option "tcpflags"/);
+  const h = parseFwFile('[OPTIONS]\nenable: 2\nnosmurfs: 0\nlog_level_in: INFO\nnf_conntrack_helpers: ftp,tftp\n', {
+    kind: 'host',
+    path: 'nodes/pve/host.fw',
+  });
+  t.is(h.options.enable, undefined);
+  t.is(h.options.nosmurfs?.value, '0');
+  t.is(h.options.log_level_in?.value, 'info');
+  t.is(h.options.nf_conntrack_helpers?.value, 'ftp,tftp');
+});
+
+test('duplicates: a later option or alias wins in Perl, warned because nftables rejects the file', (t) => {
+  const f = cluster('[OPTIONS]\npolicy_in: DROP\npolicy_in: ACCEPT\n[ALIASES]\na1 10.0.0.1\nA1 10.0.0.2\n');
+  t.is(f.options.policy_in?.value, 'ACCEPT');
+  t.is(f.aliases.a1?.cidr, '10.0.0.2');
+  t.deepEqual(
+    f.issues.map((i) => [i.line, i.code, i.severity]),
+    [
+      [3, 'fw-duplicate-option', 'warning'],
+      [6, 'fw-duplicate-alias', 'warning'],
+    ],
+  );
+});

@@ -83,3 +83,58 @@ test('normaliseRule gives one text for equivalent spellings', (t) => {
   t.is(normaliseRule(b), normaliseRule(a));
   t.is(normaliseRule(rule('|IN web(ACCEPT) -source LAN').rule as NonNullable<typeof a>), '|IN Web(ACCEPT) -source lan');
 });
+
+test('grammar edge cases: comment from the first #, DENY and lower-case actions, macros with FORWARD', (t) => {
+  const c = rule('IN ACCEPT -p tcp -dport 22 # ssh # really');
+  t.is(c.rule?.comment, 'ssh # really');
+  t.regex(rule('IN DENY').rule?.errors[0] ?? '', /invalid action "DENY"/);
+  t.regex(rule('IN drop').rule?.errors[0] ?? '', /case-sensitive/);
+  t.regex(rule('IN SSH(accept)').rule?.errors[0] ?? '', /invalid action/);
+  t.deepEqual(rule('FORWARD HTTP(ACCEPT)').rule?.errors, []);
+  t.regex(rule('FORWARD REJECT').rule?.errors[0] ?? '', /REJECT is not allowed with FORWARD/);
+  t.regex(rule('OUT Nosuch(DROP)').rule?.errors[0] ?? '', /unknown macro/);
+});
+
+test('groups: no nesting, no -i inside a [group]', (t) => {
+  const g = (text: string) => parseRuleLine(text, { ...ctx, inGroup: true }).rule;
+  t.regex(g('GROUP other')?.errors[0] ?? '', /GROUP is not allowed in a \[group\]/);
+  t.regex(g('IN ACCEPT -i vmbr0')?.errors[0] ?? '', /-i is not allowed inside a \[group\]/);
+  t.deepEqual(g('FORWARD ACCEPT -p tcp')?.errors, []);
+  t.regex(rule('GROUP averyverylonggroupx').rule?.errors[0] ?? '', /^compile: .*longer than 18/);
+});
+
+test('addresses: host bits, lists, ranges, families, 512 characters', (t) => {
+  t.regex(rule('IN ACCEPT -source 10.0.0.12/24').rule?.errors[0] ?? '', /invalid IP address/);
+  t.deepEqual(rule('IN ACCEPT -source 10.0.0.0/24,10.0.1.5').rule?.errors, []);
+  t.deepEqual(rule('IN ACCEPT -dest 10.0.0.5-10.0.0.9').rule?.errors, []);
+  t.regex(rule('IN ACCEPT -source 10.0.0.1,fd00::1').rule?.errors[0] ?? '', /mixes IPv4 and IPv6/);
+  t.regex(rule('IN ACCEPT -source 10.0.0.9-10.0.0.1').rule?.errors[0] ?? '', /reversed/);
+  t.regex(rule('IN ACCEPT -p icmp -source fd00::1').rule?.errors[0] ?? '', /mixes IPv4 and IPv6/);
+  const long = Array.from({ length: 50 }, (_, i) => `10.0.${i}.0/24`).join(',');
+  t.true(long.length > 512);
+  t.regex(rule(`IN ACCEPT -source ${long}`).rule?.errors[0] ?? '', /longer than 512/);
+  t.deepEqual(rule('IN ACCEPT -source +sdn/x').rule?.errors, []);
+});
+
+test('ports: -dport/-sport need a port protocol; names count 0, ranges are numeric only', (t) => {
+  t.regex(rule('IN ACCEPT -dport 22').rule?.errors.join() ?? '', /requires -p/);
+  t.regex(rule('IN ACCEPT -sport 22').rule?.errors.join() ?? '', /requires -p/);
+  for (const p of ['udplite', 'dccp', 'sctp', '6', '17', '136', '33', '132'])
+    t.deepEqual(rule(`IN ACCEPT -p ${p} -dport 22`).rule?.errors, [], p);
+  t.deepEqual(
+    rule('IN ACCEPT -p tcp -dport ssh,telnet,smtp,domain,http,https,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15').rule?.errors,
+    [],
+  );
+  t.regex(rule('IN ACCEPT -p tcp -dport ssh:http').rule?.errors[0] ?? '', /ranges take numbers only/);
+  t.regex(rule('IN ACCEPT -p tcp -dport 80-90').rule?.errors[0] ?? '', /must use a colon/);
+  t.regex(rule('IN ACCEPT -p tcp -dport 70000').rule?.errors[0] ?? '', /above 65535/);
+  t.regex(rule('IN ACCEPT -p icmp -icmp-type echo-request -dport 8').rule?.errors.join() ?? '', /cannot be combined/);
+  t.deepEqual(rule('IN ACCEPT -p icmpv6 -icmp-type router-advertisement').rule?.errors, []);
+});
+
+test('IPv4 pinning: an IPv4 alias with an icmpv6 rule is a family mix', (t) => {
+  const scope = { clusterAliases: new Map([['lan', '10.0.0.0/24']]), clusterIpsets: new Set<string>() };
+  const r = parseRuleLine('IN ACCEPT -p icmpv6 -source lan', { ...ctx, scope }).rule;
+  t.regex(r?.errors[0] ?? '', /mixes IPv4 and IPv6/);
+  t.deepEqual(parseRuleLine('IN ACCEPT -p icmp -source LAN', { ...ctx, scope }).rule?.errors, []);
+});

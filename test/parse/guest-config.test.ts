@@ -84,3 +84,49 @@ test('the seed conf files parse cleanly', (t) => {
   t.deepEqual(g.issues, []);
   t.is(g.props.boot, 'order=scsi0;ide2;net0');
 });
+
+test('key grammar per type: raw lxc.* lines in both forms, QEMU keys may contain "-"', (t) => {
+  const c = parseGuestConfig(
+    'lxc.cgroup2.devices.allow = c 10:200 rwm\nlxc.mount.entry: /dev/net dev/net none\nparent: snap2\nnet0: name=eth0,bridge=vmbr0,firewall=1,hwaddr=AA:BB:CC:00:00:01,ip=manual,ip6=auto\n',
+    {
+      vmid: 200,
+      type: 'lxc',
+      source: 'conf-file',
+      path: 'x',
+    },
+  );
+  t.is(c.props['lxc.cgroup2.devices.allow'], 'c 10:200 rwm');
+  t.is(c.props['lxc.mount.entry'], '/dev/net dev/net none');
+  t.is(c.props.parent, 'snap2');
+  t.like(c.nets[0], { ip: 'manual', ip6: 'auto', firewall: true });
+  t.deepEqual(c.issues, []);
+  const q = parseGuestConfig(
+    'vga-type: std\nnet10: virtio=AA:BB:CC:00:00:0A,bridge=vmbr1\nnet2: virtio=AA:BB:CC:00:00:02,bridge=vmbr2,firewall=1\n',
+    {
+      vmid: 100,
+      type: 'qemu',
+      source: 'conf-file',
+      path: 'x',
+    },
+  );
+  t.is(q.props['vga-type'], 'std');
+  t.deepEqual(
+    q.nets.map((n) => [n.key, n.firewall]),
+    [
+      ['net2', true],
+      ['net10', false],
+    ],
+  );
+  const l = parseGuestConfig('vga-type: std\n', { vmid: 1, type: 'lxc', source: 'conf-file', path: 'x' });
+  t.is(l.issues[0]?.code, 'guest-config-line');
+});
+
+test('qm config of a nonexistent vmid names the local node', (t) => {
+  const g = parseGuestConfig("Configuration file 'nodes/pve/qemu-server/999.conf' does not exist\n", {
+    vmid: 999,
+    type: 'qemu',
+    source: 'qm-config',
+    path: 'x',
+  });
+  t.regex(g.issues[0]?.message ?? '', /does not exist on this node/);
+});
