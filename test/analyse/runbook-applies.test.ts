@@ -3,23 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { analyse } from '../../src/analyse/index.js';
 import { readPveDir } from '../../src/cli/commands/simulate.js';
 import { buildModel } from '../../src/firewall/model.js';
 import { simulate } from '../../src/firewall/simulate.js';
-import { loadPhoenix } from '../../src/intent/load.js';
 import { parsePveTree } from '../../src/parse/pve-tree.js';
 import { FIXTURES } from '../checks/helpers.js';
-import { seedFacts, seedFiles } from './seed-facts.js';
-
-const META = {
-  startedAt: '2026-11-25T18:49:00Z',
-  finishedAt: '2026-11-25T18:49:30Z',
-  evidence: [],
-  reportId: 'pve-20261125T184900Z',
-  evidenceDigest: 'd',
-  incompleteSteps: [],
-};
+import { seedReport } from './seed-facts.js';
 
 const decide = (dir: string) => {
   const { config } = parsePveTree(readPveDir(dir), {});
@@ -29,8 +18,7 @@ const decide = (dir: string) => {
 // The runbook is only worth signing if it works: run its commands, top to bottom, against a copy
 // of the seed's /etc/pve (node-only commands such as pve-firewall are left out), then simulate again.
 test('applying the seed runbook as written makes traefik -> portainer ACCEPT', async (t) => {
-  const intent = await loadPhoenix(join(FIXTURES, 'phoenix/seed'));
-  const report = analyse(seedFacts(), intent, { ...META, files: seedFiles() });
+  const report = await seedReport();
   const work = mkdtempSync(join(tmpdir(), 'pa-runbook-'));
   const pve = join(work, 'etc-pve');
   const root = join(work, 'root');

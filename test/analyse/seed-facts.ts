@@ -1,6 +1,9 @@
 import { join } from 'node:path';
+import { analyse } from '../../src/analyse/index.js';
+import { loadPhoenix } from '../../src/intent/load.js';
 import type { Facts } from '../../src/schema/facts.js';
 import type { CaptureAnalysis, CurlResult } from '../../src/schema/observe.js';
+import type { Report } from '../../src/schema/report.js';
 import { FIXTURES, factsFrom, readTree } from '../checks/helpers.js';
 
 // The seed situation: the /etc/pve tree of the reported failure, a vmbr0 capture with three
@@ -101,4 +104,19 @@ export function seedFacts(): Facts {
       },
     ],
   });
+}
+
+const SEED_META = {
+  startedAt: '2026-11-25T18:49:00Z',
+  finishedAt: '2026-11-25T18:49:30Z',
+  evidence: [],
+  reportId: 'pve-20261125T184900Z',
+  evidenceDigest: 'd',
+  incompleteSteps: [],
+};
+
+// The seed analysed against the admin's Phoenix JSON, as the story has it.
+export async function seedReport(): Promise<Report> {
+  const intent = await loadPhoenix(join(FIXTURES, 'phoenix/seed'));
+  return analyse(seedFacts(), intent, { ...SEED_META, files: seedFiles() });
 }

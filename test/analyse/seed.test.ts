@@ -1,24 +1,6 @@
-import { join } from 'node:path';
 import test from 'ava';
-import { analyse } from '../../src/analyse/index.js';
-import { loadPhoenix } from '../../src/intent/load.js';
 import { type Report, ReportSchema } from '../../src/schema/report.js';
-import { FIXTURES } from '../checks/helpers.js';
-import { seedFacts, seedFiles } from './seed-facts.js';
-
-const META = {
-  startedAt: '2026-11-25T18:49:00Z',
-  finishedAt: '2026-11-25T18:49:30Z',
-  evidence: [],
-  reportId: 'pve-20261125T184900Z',
-  evidenceDigest: 'd',
-  incompleteSteps: [],
-};
-
-async function seedReport(): Promise<Report> {
-  const intent = await loadPhoenix(join(FIXTURES, 'phoenix/seed'));
-  return analyse(seedFacts(), intent, { ...META, files: seedFiles() });
-}
+import { seedReport } from './seed-facts.js';
 
 const answer = (r: Report, q: string) => r.answers.find((a) => a.question === q);
 
