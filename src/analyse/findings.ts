@@ -10,10 +10,13 @@ const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3
 
 // Failed and could-not-tell results become findings, ordered as a runbook that is safe to apply
 // top to bottom: allow rules, options, switches that start filtering, cleanup, then reloads.
+// Within a phase and severity, fixes to the file that decided the root cause come first: the
+// reader's first step is the one that makes the probed traffic work.
 export function buildFindings(
   evaluated: readonly Evaluated[],
   files: Record<string, string>,
   rerun: string,
+  focusFile: string | null = null,
 ): Finding[] {
   const relevant = consolidate(evaluated)
     .map(({ e, severity: judged, also }, index) => {
@@ -27,9 +30,13 @@ export function buildFindings(
         severity,
         index,
         phase: e.result.outcome === 'error' ? Number.MAX_SAFE_INTEGER : phaseIndex(fixes),
+        focus: fixes.some((f) => f.kind === 'fw-edit' && f.file === focusFile) ? 0 : 1,
       };
     })
-    .sort((a, b) => a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.index - b.index);
+    .sort(
+      (a, b) =>
+        a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.focus - b.focus || a.index - b.index,
+    );
 
   const state = newRunbookState(files);
   const seen = new Map<string, number>(); // finding id -> step number, to merge duplicates

@@ -32,7 +32,8 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
   const rerun =
     meta.rerun ??
     `pveaudit run -i <inventory> -a <audit file> --limit ${facts.host.name}   # re-run this audit: expect this finding gone`;
-  const findings = buildFindings(evaluated, files, rerun);
+  const rootCause = buildRootCause(ctx, flows);
+  const findings = buildFindings(evaluated, files, rerun, rootCause?.decidedBy?.file ?? null);
   return {
     schemaVersion: '1',
     tool: { name: TOOL.name, version: TOOL.version },
@@ -45,7 +46,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     answers: buildAnswers(ctx, evaluated, flows),
     guests: buildGuests(ctx),
     flows: flows.map((f) => f.flow),
-    rootCause: buildRootCause(ctx, flows),
+    rootCause,
     findings,
     evidence: meta.evidence,
     id: meta.reportId,

@@ -135,3 +135,11 @@ test('finding ids are stable across runs and unique', async (t) => {
   t.is(new Set(a.findings.map((f) => f.id)).size, a.findings.length);
   t.true(a.findings.every((f) => /^f-[0-9a-f]{12}$/.test(f.id)));
 });
+
+test('the runbook starts with the fix for the root cause: the 443 rule in firewall/1001.fw', async (t) => {
+  const r = await seedReport();
+  const first = [...r.findings].sort((a, b) => (a.remediation.order ?? 0) - (b.remediation.order ?? 0))[0];
+  t.is(first?.remediation.file, 'firewall/1001.fw');
+  t.regex(first?.remediation.patch ?? '', /^\+IN ACCEPT .*-source 10\.0\.0\.12 .*-dport 443/m);
+  t.is(first?.remediation.order, 1);
+});
