@@ -18,11 +18,13 @@ export interface RuleComparison {
 }
 
 // Intended rule strings vs the live rules of one file.
+// `key` says when two rules mean the same; in a guest's file the guest's own address is implied.
 export function compareRules(
   intended: readonly string[],
   live: readonly FwRule[],
   kind: FwFileKind,
   file: string,
+  key: (rule: FwRule) => string = ruleKey,
 ): RuleComparison {
   const out: RuleComparison = { missing: [], disabled: [], unexpected: [] };
   const wantedKeys = new Set<string>();
@@ -30,10 +32,10 @@ export function compareRules(
   for (const text of intended) {
     const rule = parseIntendedRule(text, kind, file);
     if (!rule) continue;
-    const key = ruleKey(rule);
-    wantedKeys.add(key);
-    const enabled = live.find((r) => r.enabled && ruleKey(r) === key);
-    const disabled = live.find((r) => !r.enabled && ruleKey(r) === key);
+    const wanted = key(rule);
+    wantedKeys.add(wanted);
+    const enabled = live.find((r) => r.enabled && key(r) === wanted);
+    const disabled = live.find((r) => !r.enabled && key(r) === wanted);
     if (enabled) previous = enabled.text;
     else if (disabled && rule.enabled) out.disabled.push({ text, live: disabled });
     else if (rule.enabled) {
@@ -41,6 +43,6 @@ export function compareRules(
       previous = text;
     }
   }
-  out.unexpected = live.filter((r) => r.enabled && !wantedKeys.has(ruleKey(r)));
+  out.unexpected = live.filter((r) => r.enabled && !wantedKeys.has(key(r)));
   return out;
 }

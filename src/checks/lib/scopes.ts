@@ -1,6 +1,8 @@
 import type { FwFileKind, FwRule } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
-import { fwPath } from './guests.js';
+import { fwPath, guestIp } from './guests.js';
+import { guestSideKey } from './misplaced.js';
+import { ruleKey } from './rules.js';
 
 // Each file the intent states rules for, with the live rules found there.
 export interface RuleScopeView {
@@ -10,6 +12,8 @@ export interface RuleScopeView {
   intended: string[];
   live: FwRule[];
   exists: boolean;
+  // when two rules mean the same here: in a guest's file its own address is implied
+  key: (rule: FwRule) => string;
 }
 
 export function intendedScopes(ctx: CheckContext): RuleScopeView[] {
@@ -24,6 +28,7 @@ export function intendedScopes(ctx: CheckContext): RuleScopeView[] {
       intended: cluster,
       live: live?.rules ?? [],
       exists: live !== null,
+      key: ruleKey,
     });
   }
   for (const g of ctx.intent?.intent.guests ?? []) {
@@ -36,6 +41,7 @@ export function intendedScopes(ctx: CheckContext): RuleScopeView[] {
       intended: g.firewall.rules,
       live: live?.rules ?? [],
       exists: live !== undefined,
+      key: (rule) => guestSideKey(rule, guestIp(ctx, g.vmid)),
     });
   }
   return out;

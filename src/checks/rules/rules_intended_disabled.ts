@@ -23,7 +23,7 @@ export default defineCheck({
     const results: CheckResult[] = [];
     for (const scope of intendedScopes(ctx)) {
       if (!scope.exists) continue;
-      const { disabled } = compareRules(scope.intended, scope.live, scope.kind, scope.file);
+      const { disabled } = compareRules(scope.intended, scope.live, scope.kind, scope.file, scope.key);
       for (const d of disabled) {
         const enabledText = d.live.text.replace(/^\|\s*/, '');
         results.push({

@@ -44,7 +44,7 @@ export default defineCheck({
         if (scope.vmid !== null && ctx.intent.intent.guests?.find((g) => g.vmid === scope.vmid)?.firewall?.enable)
           continue;
       }
-      const cmp = compareRules(scope.intended, scope.live, scope.kind, scope.file);
+      const cmp = compareRules(scope.intended, scope.live, scope.kind, scope.file, scope.key);
       for (const miss of cmp.missing) {
         const zone = scope.vmid === null ? 'host' : guestZone(ctx, scope.vmid);
         const inbound = miss.rule.direction !== 'OUT';

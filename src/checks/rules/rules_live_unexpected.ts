@@ -26,7 +26,7 @@ export default defineCheck({
     const misplaced = misplacedRules(ctx);
     for (const scope of intendedScopes(ctx)) {
       if (!scope.exists) continue;
-      const { unexpected } = compareRules(scope.intended, scope.live, scope.kind, scope.file);
+      const { unexpected } = compareRules(scope.intended, scope.live, scope.kind, scope.file, scope.key);
       for (const rule of unexpected) {
         // A guest rule written into cluster.fw is reported (and fixed) once, as misplaced.
         const m = scope.kind === 'cluster' ? misplaced.find((x) => x.rule === rule) : undefined;

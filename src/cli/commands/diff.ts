@@ -4,6 +4,7 @@ import { renderDiffMarkdown } from '../../diff/markdown.js';
 import { UsageError } from '../../lib/errors.js';
 import { diffMeta, renderDiffHtml } from '../../render/diff-html.js';
 import { openPdfPrinter } from '../../render/pdf.js';
+import type { ReportDiff } from '../../schema/diff.js';
 import type { Io } from '../io.js';
 import { writeOutputFiles } from '../outputs.js';
 import { loadReport } from './render.js';
@@ -47,9 +48,23 @@ export async function diffCommand(
   );
   for (const f of d.findings.new) io.out(`  new       [${f.severity}] ${f.title} (${f.subject})`);
   for (const f of d.findings.resolved) io.out(`  resolved  [${f.severity}] ${f.title} (${f.subject})`);
+  for (const p of d.findings.persisting.filter((x) => x.changed)) {
+    io.out(`  severity  ${p.severityBefore} -> ${p.finding.severity}: ${p.finding.title} (${p.finding.subject})`);
+  }
   for (const fl of d.flows.filter((x) => x.change !== 'same')) {
-    io.out(`  flow ${fl.change.padEnd(8)} ${fl.name}: ${fl.before?.verdict ?? '-'} -> ${fl.after?.verdict ?? '-'}`);
+    io.out(`  flow ${fl.change.padEnd(8)} ${fl.name}: ${flowState(fl.before)} -> ${flowState(fl.after)}`);
   }
   if (opts.out) io.out(`diff written to ${opts.out}`);
   return 0;
+}
+
+// "DROP at firewall/1001.fw:4": the simulated action and its deciding line, short enough for a terminal.
+function flowState(s: ReportDiff['flows'][number]['before']): string {
+  if (!s) return '-';
+  if (!s.simulated) return 'not simulated';
+  const at = s.simulated.decidedBy.file
+    ? ` at ${s.simulated.decidedBy.file}${s.simulated.decidedBy.line ? `:${s.simulated.decidedBy.line}` : ''}`
+    : '';
+  // a one-word verdict (pass/fail) says what changed when the simulation did not
+  return `${s.simulated.action}${at}${s.verdict.length <= 24 ? ` (${s.verdict})` : ''}`;
 }
