@@ -1,4 +1,5 @@
 import { InputError } from '../lib/errors.js';
+import { expandHostPattern } from './host-pattern.js';
 import { readYamlFile } from './yaml-file.js';
 
 // One host of an Ansible YAML inventory with its variables merged the way Ansible does it:
@@ -55,7 +56,10 @@ export function parseInventory(path: string, raw: unknown): Inventory {
     groups[name] ??= new Set();
     const members = groups[name];
     const hosts = mapping(g.hosts, `${field}.hosts`);
-    for (const [host, hv] of Object.entries(hosts)) {
+    const expanded = Object.entries(hosts).flatMap(([pattern, hv]) =>
+      expandHostPattern(pattern, { file: path, field: `${field}.hosts.${pattern}` }).map((h) => [h, hv] as const),
+    );
+    for (const [host, hv] of expanded) {
       const hfield = `${field}.hosts.${host}`;
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(host)) {
         throw new InputError('host names may use letters, digits, . _ - only', { file: path, field: hfield });
