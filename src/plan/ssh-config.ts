@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
 
 // What ~/.ssh/config says about one alias, with OpenSSH's tokens and ~ expanded.
@@ -18,11 +18,45 @@ export function sshConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 
 export function readSshConfig(path: string): SSHConfig | null {
   try {
-    return SSHConfig.parse(readFileSync(path, 'utf8'));
+    return SSHConfig.parse(inlineIncludes(readFileSync(path, 'utf8'), dirname(path), 0));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+}
+
+// The ssh-config package does not follow Include; OpenSSH does, so inline the included files.
+// Relative paths are relative to the config's directory (~/.ssh), `*` and `?` match in the last
+// path segment, files are taken in name order, and nesting stops at 16 levels as in OpenSSH.
+function inlineIncludes(text: string, dir: string, depth: number): string {
+  if (depth > 16) return '';
+  return text.replace(/^[ \t]*Include[ \t]+(.+)$/gim, (_, list: string) =>
+    list
+      .trim()
+      .split(/\s+/)
+      .flatMap((pattern) =>
+        matchFiles(isAbsolute(pattern) ? pattern : join(dir, pattern.replace(/^~\//, `${homedir()}/`))),
+      )
+      .map((file) => inlineIncludes(readFileSync(file, 'utf8'), dir, depth + 1))
+      .join('\n'),
+  );
+}
+
+function matchFiles(path: string): string[] {
+  const name = basename(path);
+  if (!/[*?]/.test(name)) return existsSync(path) ? [path] : [];
+  const re = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  const parent = dirname(path);
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent)
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => join(parent, f));
 }
 
 export function lookupSshConfig(config: SSHConfig | null, alias: string): SshConfigEntry {

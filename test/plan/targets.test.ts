@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,4 +60,15 @@ test('a key file from the inventory must exist; bad ports and addresses are name
     t.is(err.location, `inv.yml: ${field}`);
     t.regex(err.message, message);
   }
+});
+
+test('~/.ssh/config Include directives are followed, relative to the config directory, with globs', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pveaudit-sshcfg-'));
+  mkdirSync(join(dir, 'config.d'));
+  writeFileSync(join(dir, 'config'), 'Include config.d/*.conf\nHost *\n  User fallback\n');
+  writeFileSync(join(dir, 'config.d', '10-pve.conf'), 'Host pvealias\n  HostName 198.51.100.77\n  Port 2200\n');
+  writeFileSync(join(dir, 'config.d', 'ignored.txt'), 'Host pvealias\n  HostName 203.0.113.1\n');
+  const inv = parseInventory('inv.yml', { all: { hosts: { pvealias: {} } } });
+  const [target] = resolveTargets(inv, inv.hosts, { PVEAUDIT_SSH_CONFIG: join(dir, 'config') });
+  t.like(target, { address: '198.51.100.77', port: 2200, user: 'fallback' });
 });
