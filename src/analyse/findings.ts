@@ -33,10 +33,7 @@ export function buildFindings(
         focus: fixes.some((f) => f.kind === 'fw-edit' && f.file === focusFile) ? 0 : 1,
       };
     })
-    .sort(
-      (a, b) =>
-        a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.focus - b.focus || a.index - b.index,
-    );
+    .sort((a, b) => a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.focus - b.focus || a.index - b.index);
 
   const state = newRunbookState(files);
   const seen = new Map<string, number>(); // finding id -> step number, to merge duplicates

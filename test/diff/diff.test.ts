@@ -91,7 +91,13 @@ test.serial('pveaudit diff writes html, pdf, json and md and prints the counts',
   );
   t.is(code, 0, io.stderr.join('\n'));
   t.regex(io.stdout[0]!, /pve1: 1 new, 1 resolved, 4 persisting findings/);
-  t.true(io.stdout.some((l) => /flow changed +traefik-to-portainer: DROP at firewall\/1001\.fw:\d+ \(fail\) -> DROP at firewall\/1001\.fw:\d+ \(pass\)/.test(l)));
+  t.true(
+    io.stdout.some((l) =>
+      /flow changed +traefik-to-portainer: DROP at firewall\/1001\.fw:\d+ \(fail\) -> DROP at firewall\/1001\.fw:\d+ \(pass\)/.test(
+        l,
+      ),
+    ),
+  );
   const json = JSON.parse(await readFile(join(root, 'd', 'diff.json'), 'utf8'));
   t.is(json.findings.new[0].id, 'f-new000000001');
   const pdf = execFileSync('pdftotext', [join(root, 'd', 'diff.pdf'), '-'], { encoding: 'utf8' });
