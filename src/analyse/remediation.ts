@@ -34,14 +34,14 @@ export function renderFixes(
 ): Pick<Remediation, 'commands' | 'patch' | 'file'> & { noop: boolean } {
   const commands: string[] = [];
   const patches: string[] = [];
-  let file: string | null = null;
+  const files: string[] = []; // every file the step edits, in the order it edits them
   let changed = false;
   for (const fix of fixes) {
     if (fix.kind === 'fw-edit') {
       const existed = state.exists.has(fix.file);
       const before = state.files.get(fix.file) ?? '';
       const after = applyFwEdits(before, fix.ops);
-      file ??= fix.file;
+      if (!files.includes(fix.file)) files.push(fix.file);
       if (after === before) continue;
       changed = true;
       patches.push(patchFor(fix.file, before, after, existed));
@@ -67,5 +67,6 @@ export function renderFixes(
       'pve-firewall compile > /dev/null   # warnings, if any, are printed here; the daemon applies the files within 10 s',
     );
   }
+  const file = files.length > 0 ? files.join(', ') : null;
   return { commands, patch: patches.length > 0 ? patches.join('') : null, file, noop: !changed };
 }
