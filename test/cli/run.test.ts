@@ -143,3 +143,22 @@ test('bad options are usage errors', async (t) => {
   await t.throwsAsync(runCommand({ ...opts, failOn: 'severe' }, bufferIo()), { message: /--fail-on/ });
   await t.throwsAsync(runCommand({ ...opts, limit: 'nope' }, bufferIo()), { message: /"nope" is neither/ });
 });
+
+test.serial('a missing Chromium stops a PDF run before the first connection', async (t) => {
+  const { opts } = files({ port: counterPort() });
+  const before = connections;
+  const saved = process.env.PVEAUDIT_CHROMIUM;
+  process.env.PVEAUDIT_CHROMIUM = '/nonexistent/chromium';
+  try {
+    const err = await t.throwsAsync(runCommand({ ...opts, format: 'json,pdf' }, bufferIo()), {
+      instanceOf: PveauditError,
+    });
+    t.is((err as PveauditError).code, 'E_BROWSER');
+    t.regex(err!.message, /apt-get install -y chromium/);
+  } finally {
+    if (saved === undefined) delete process.env.PVEAUDIT_CHROMIUM;
+    else process.env.PVEAUDIT_CHROMIUM = saved;
+  }
+  t.is(connections, before, 'no connection was made');
+  t.false(existsSync(opts.out), 'no report directory was started');
+});

@@ -65,18 +65,17 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
   if (audit.audit.intent) await loadIntent(audit.audit.intent);
   if (audit.audit.phoenix) await loadPhoenix(audit.audit.phoenix);
 
+  // Chromium is started before the first connection: a missing browser must not cost an audit.
+  const printer = openPrinterIfNeeded(formats);
+  await printer;
   const own = signal ? null : interruptOnSignals();
   const abort = signal ?? (own as AbortController).signal;
   const progress = createProgress(
     io,
     targets.map((t) => t.name),
   );
-  // One browser serves every host's PDFs; the promise is shared so parallel hosts cannot start two.
-  let printer: Promise<PdfPrinter | undefined> | undefined;
-  const getPrinter = () => {
-    printer ??= openPrinterIfNeeded(formats);
-    return printer;
-  };
+  // One browser serves every host's PDFs.
+  const getPrinter = () => printer;
   const host = {
     audit,
     formats,
@@ -96,7 +95,7 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     outcomes = await runPool(targets, forks, (t) => auditHost(t, host).catch((err: unknown) => failed(t, err)));
   } finally {
     progress.done();
-    await (await printer?.catch(() => undefined))?.close();
+    await (await printer)?.close();
     own?.dispose();
   }
   targets.forEach((t, i) => {
@@ -169,8 +168,21 @@ async function auditHost(target: Target, run: HostRun): Promise<HostOutcome> {
       audit: auditRecord,
     };
     await writer.seal(manifest);
-    const report = await analyseBundleDir(writer.dir, { rerun: run.rerun(target.name) });
-    const outputs = await writeReports(writer.dir, report, run.formats, await run.getPrinter());
+    let report: Report;
+    let outputs: Record<string, Buffer | string>;
+    try {
+      report = await analyseBundleDir(writer.dir, { rerun: run.rerun(target.name) });
+      outputs = await writeReports(writer.dir, report, run.formats, await run.getPrinter());
+    } catch (err) {
+      // What was collected is kept: it can be rendered later, offline.
+      const dir = await writer.finish(manifest, {});
+      const why = err instanceof Error ? err.message : String(err);
+      return {
+        code: 2,
+        line: `${target.name}: evidence kept in ${dir}, but no report was rendered`,
+        error: `${target.name}: rendering failed: ${why}; re-render with: pveaudit render ${dir}`,
+      };
+    }
     const dir = await writer.finish(manifest, outputs);
     run.progress.note(target.name, `done: ${report.status}`);
     return summarise(target, report, dir, run.failOn, result);
