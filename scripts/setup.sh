@@ -20,6 +20,12 @@ if [[ "${1:-}" == "--lab" ]]; then
   want ssh openssh-client
   want ping iputils-ping
   want nsenter util-linux
+  want unshare util-linux
+  want nft nftables
+  want iptables-restore iptables
+  want openssl openssl
+  want python3 python3
+  want ssh-agent openssh-client
 fi
 if ((${#need_pkgs[@]})); then
   mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | sort -u)

@@ -11,7 +11,7 @@ npx tsc -p tsconfig.json --noEmit
 tsc_rc=$?
 npx biome check src test scripts --max-diagnostics=20
 lint_rc=$?
-npx ava --tap "$@" | tee "$tap"
+PVEAUDIT_REQUIRE_LAB=1 npx ava --tap "$@" | tee "$tap"
 rc=${PIPESTATUS[0]}
 pass=$(grep -E '^ok ' "$tap" | grep -vc '# SKIP')
 skip=$(grep -cE '^ok .*# SKIP' "$tap")

@@ -157,8 +157,20 @@ const TOOLS = [
   'python3',
 ];
 
-/** Whether this machine can run the lab (root and the tools lab.sh uses); `why` names what is missing. */
+/**
+ * Whether this machine can run the lab (root and the tools lab.sh uses); `why` names what is missing.
+ * With PVEAUDIT_REQUIRE_LAB=1 (set by scripts/test.sh, so in CI) a missing lab is an error rather
+ * than a skip: the end-to-end tests must not vanish silently.
+ */
 export function labAvailable(): { ok: boolean; why?: string } {
+  const result = check();
+  if (!result.ok && process.env.PVEAUDIT_REQUIRE_LAB === '1') {
+    throw new Error(`the lab is required (PVEAUDIT_REQUIRE_LAB=1) but cannot run: ${result.why}`);
+  }
+  return result;
+}
+
+function check(): { ok: boolean; why?: string } {
   if (process.getuid?.() !== 0) return { ok: false, why: 'the lab needs root (network namespaces, iptables)' };
   const missing = TOOLS.filter((t) => !onPath(t));
   if (missing.length > 0) return { ok: false, why: `missing tools: ${missing.join(', ')}` };
