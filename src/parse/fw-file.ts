@@ -1,5 +1,6 @@
 import type { Issue } from '../schema/common.js';
 import type { FwFile, FwFileKind, FwIpset } from '../schema/pve.js';
+import { splitComment } from './fw-comment.js';
 import { parseIpsetEntry } from './fw-ipset.js';
 import { parseOptionLine } from './fw-options.js';
 import { parseRuleLine, type RuleScope } from './fw-rule.js';
@@ -163,13 +164,9 @@ function headerHint(line: string, kind: FwFileKind): string {
 }
 
 function parseAlias(line: string): { name: string; cidr: string; comment: string | null } | { error: string } {
-  let body = line;
-  let comment: string | null = null;
-  const hash = body.indexOf('#');
-  if (hash >= 0) {
-    comment = body.slice(hash + 1).trim() || null;
-    body = body.slice(0, hash).trim();
-  }
+  const split = splitComment(line);
+  const body = split.body.trim();
+  const comment = split.comment || null;
   const m = /^(\S+)\s(\S+)$/.exec(body);
   if (!m) return { error: `skipped alias line "${line}": expected "name IP-or-CIDR"` };
   const name = m[1] as string;

@@ -1,4 +1,5 @@
 import type { FwFileKind, FwIpset } from '../schema/pve.js';
+import { splitComment } from './fw-comment.js';
 import type { RuleScope } from './fw-rule.js';
 import { isCidrError, parseCidr } from './ip.js';
 
@@ -12,13 +13,9 @@ export function parseIpsetEntry(
   scope: RuleScope | undefined,
   kind: FwFileKind,
 ): Entry | { error: string } {
-  let body = line;
-  let comment: string | null = null;
-  const hash = body.indexOf('#');
-  if (hash >= 0) {
-    comment = body.slice(hash + 1).trim() || null;
-    body = body.slice(0, hash).trim();
-  }
+  const split = splitComment(line);
+  const body = split.body.trim();
+  const comment = split.comment || null;
   const m = /^(!)?\s*(\S+)$/.exec(body);
   if (!m) return { error: `"${line}" is not "[!]IP, CIDR or alias"` };
   const nomatch = m[1] === '!';

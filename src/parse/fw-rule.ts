@@ -1,6 +1,7 @@
 import type { Issue } from '../schema/common.js';
 import type { FwFileKind, FwRule } from '../schema/pve.js';
 import { isAddressError, parseAddress } from './fw-address.js';
+import { splitComment } from './fw-comment.js';
 import { isPortError, parsePortList } from './fw-ports.js';
 import { icmpType, PORT_PROTOCOLS, PROTOCOLS } from './fw-tables.js';
 import { parseCidr } from './ip.js';
@@ -55,13 +56,9 @@ function issue(ctx: RuleContext, code: string, message: string, severity: Issue[
 // be parsed at all (Proxmox skips it); verification failures are kept in rule.errors.
 export function parseRuleLine(text: string, ctx: RuleContext): { rule: FwRule | null; issues: Issue[] } {
   const written = text.trim();
-  let line = written;
-  let comment: string | null = null;
-  const hash = line.indexOf('#');
-  if (hash >= 0) {
-    comment = line.slice(hash + 1).trim();
-    line = line.slice(0, hash).replace(/\s+$/, '');
-  }
+  const split = splitComment(written);
+  let line = split.body;
+  const comment = split.comment;
   const enabled = !line.startsWith('|');
   if (!enabled) line = line.slice(1);
   const head = /^(\S+)\s+(\S+)\s*/.exec(line);
