@@ -1,4 +1,5 @@
-import { defineCheck, missingFact } from '../define.js';
+import { defineCheck } from '../define.js';
+import { readStatus } from '../lib/status.js';
 
 // "pending changes" means the live ruleset differs from what the files compile to.
 export default defineCheck({
@@ -8,26 +9,12 @@ export default defineCheck({
   needs: ['status'],
   remediation: 'Review what pve-firewall would change, then load it.',
   evaluate(ctx) {
-    const subject = 'pve-firewall';
-    if (ctx.facts.nftablesBackend)
-      return [
-        {
-          outcome: 'not_applicable',
-          subject,
-          detail: 'The nftables backend is on: pve-firewall status does not track its ruleset.',
-        },
-      ];
-    const step = missingFact(ctx, 'status');
-    const status = ctx.facts.status;
-    if (step || !status)
-      return [
-        {
-          outcome: 'error',
-          subject,
-          detail: `Whether changes are pending is unknown: ${step}.`,
-          missingStep: step ?? 'pve-firewall-status',
-        },
-      ];
+    const read = readStatus(ctx, {
+      nftables: 'The nftables backend is on: pve-firewall status does not track its ruleset.',
+      unknown: 'Whether changes are pending is unknown',
+    });
+    if ('results' in read) return read.results;
+    const { status, subject } = read;
     if (!status.pendingChanges)
       return [
         {

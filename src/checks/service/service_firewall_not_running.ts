@@ -1,4 +1,5 @@
-import { defineCheck, missingFact } from '../define.js';
+import { defineCheck } from '../define.js';
+import { readStatus } from '../lib/status.js';
 
 // A stopped pve-firewall leaves whatever ruleset was last loaded, or none: the files then mean nothing.
 export default defineCheck({
@@ -8,27 +9,12 @@ export default defineCheck({
   needs: ['status'],
   remediation: 'Start pve-firewall on {node}; it compiles and loads the rules within seconds.',
   evaluate(ctx) {
-    const subject = 'pve-firewall';
-    if (ctx.facts.nftablesBackend)
-      return [
-        {
-          outcome: 'not_applicable',
-          subject,
-          detail:
-            'The nftables backend is on: proxmox-firewall, not pve-firewall status, says whether rules are loaded.',
-        },
-      ];
-    const step = missingFact(ctx, 'status');
-    const status = ctx.facts.status;
-    if (step || !status)
-      return [
-        {
-          outcome: 'error',
-          subject,
-          detail: `Whether pve-firewall runs is unknown: ${step}.`,
-          missingStep: step ?? 'pve-firewall-status',
-        },
-      ];
+    const read = readStatus(ctx, {
+      nftables: 'The nftables backend is on: proxmox-firewall, not pve-firewall status, says whether rules are loaded.',
+      unknown: 'Whether pve-firewall runs is unknown',
+    });
+    if ('results' in read) return read.results;
+    const { status, subject } = read;
     if (status.state === 'running')
       return [
         {
