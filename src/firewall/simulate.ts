@@ -111,7 +111,7 @@ export function simulate(model: FirewallModel, flow: SimFlow): SimResult {
   }
   const decisions: Decision[] = [];
   const { from, to } = r;
-  if (from.kind === 'guest') decisions.push(fromGuest(model, w, from.guest, from.nic));
+  if (from.kind === 'guest') decisions.push(nftGuest(model, w, fromGuest(model, w, from.guest, from.nic)));
   else if (from.kind === 'host') decisions.push(model.host.enabled ? hostOut(model, w, bridgeOf(to)) : hostOff(model));
   if (accepted(decisions) && to.kind === 'host')
     decisions.push(model.host.enabled ? hostIn(model, w, bridgeOf(from)) : hostOff(model));
@@ -121,12 +121,20 @@ export function simulate(model: FirewallModel, flow: SimFlow): SimResult {
     );
     decisions.push(BRIDGE);
   }
-  if (accepted(decisions) && to.kind === 'guest') decisions.push(intoGuest(model, w, to.guest, to.nic));
+  if (accepted(decisions) && to.kind === 'guest') decisions.push(nftGuest(model, w, intoGuest(model, w, to.guest, to.nic)));
   const last = decisions[decisions.length - 1] as Decision;
   if (last.action !== 'ACCEPT') return result(w, last, portText);
   const rev = [...decisions].reverse();
   const explained = rev.find((d) => !d.weak) ?? rev.find((d) => !d.decidedBy.text.startsWith('bridge FORWARD')) ?? last;
   return result(w, explained, portText);
+}
+
+// With host.fw `nftables: 1` the proxmox-firewall backend turns REJECT in guest chains into a
+// drop (PROXMOX.md section 6): the sender sees a timeout, not a reset.
+function nftGuest(model: FirewallModel, w: Walk, d: Decision): Decision {
+  if (model.cfg.host?.options.nftables?.value !== '1' || d.action !== 'REJECT') return d;
+  w.trace.push('nftables backend (host.fw nftables: 1): REJECT in a guest chain is a drop there -> DROP');
+  return { ...d, action: 'DROP' };
 }
 
 function accepted(d: readonly Decision[]): boolean {
