@@ -121,7 +121,8 @@ export function simulate(model: FirewallModel, flow: SimFlow): SimResult {
     );
     decisions.push(BRIDGE);
   }
-  if (accepted(decisions) && to.kind === 'guest') decisions.push(nftGuest(model, w, intoGuest(model, w, to.guest, to.nic)));
+  if (accepted(decisions) && to.kind === 'guest')
+    decisions.push(nftGuest(model, w, intoGuest(model, w, to.guest, to.nic)));
   const last = decisions[decisions.length - 1] as Decision;
   if (last.action !== 'ACCEPT') return result(w, last, portText);
   const rev = [...decisions].reverse();
