@@ -10,7 +10,7 @@ import type { Format } from '../render/index.js';
 import type { PdfPrinter } from '../render/pdf.js';
 import { SEVERITIES, type Severity } from '../schema/common.js';
 import type { Report } from '../schema/report.js';
-import { analyseBundleDir, writeReports } from './pipeline.js';
+import { analyseBundleDir, type Paper, writeReports } from './pipeline.js';
 import type { Progress } from './progress.js';
 
 // One host of `pveaudit run`: connect, collect into a bundle, analyse, render, finish the bundle.
@@ -24,6 +24,7 @@ export interface HostOutcome {
 export interface HostRun {
   audit: LoadedAudit;
   formats: Format[];
+  paper: Paper;
   getPrinter: () => Promise<PdfPrinter | undefined>;
   progress: Progress;
   signal: AbortSignal;
@@ -86,7 +87,7 @@ export async function auditHost(target: Target, run: HostRun): Promise<HostOutco
     let outputs: Record<string, Buffer | string>;
     try {
       report = await analyseBundleDir(writer.dir, { rerun: run.rerun(target.name) });
-      outputs = await writeReports(writer.dir, report, run.formats, await run.getPrinter());
+      outputs = await writeReports(writer.dir, report, run.formats, await run.getPrinter(), run.paper);
     } catch (err) {
       // What was collected is kept: it can be rendered later, offline.
       const dir = await writer.finish(manifest, {});

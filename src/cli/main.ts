@@ -13,6 +13,8 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .exitOverride();
 
   const formats = new Option('--format <list>', 'output formats, comma separated: html,pdf,json,md');
+  // Options are objects commander mutates per command, so each command gets its own.
+  const paper = () => new Option('--paper <size>', 'PDF paper size: a4 (default) or letter');
 
   program
     .command('run')
@@ -22,6 +24,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--limit <host>', 'only these hosts or groups (comma separated)')
     .option('--out <dir>', 'reports directory', 'reports')
     .addOption(formats)
+    .addOption(paper())
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
     .option('--accept-new-host-keys', 'record unknown host keys instead of refusing them')
     .option('--forks <n>', 'hosts audited in parallel', (v) => Number.parseInt(v, 10), 5)
@@ -39,6 +42,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--intent <file>', 'intent file (native YAML/JSON) or Phoenix directory to compare against')
     .option('--out <dir>', 'write the outputs here instead of into the directory')
     .addOption(formats)
+    .addOption(paper())
     .action(async (dir, opts) => {
       const { renderCommand } = await import('./commands/render.js');
       done(await renderCommand({ dir, ...opts }, io));
@@ -71,6 +75,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .argument('<new>', 'newer report directory')
     .option('--out <dir>', 'write diff.html, diff.json, diff.md (and diff.pdf) here')
     .option('--format <list>', 'html,pdf,json,md (default html,json,md)')
+    .addOption(paper())
     .action(async (oldDir, newDir, opts) => {
       const { diffCommand } = await import('./commands/diff.js');
       done(await diffCommand({ oldDir, newDir, ...opts }, io));
@@ -90,6 +95,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .description('render the bundled sample audit (no Proxmox host needed)')
     .option('--out <dir>', 'reports directory', 'reports')
     .addOption(formats)
+    .addOption(paper())
     .action(async (opts) => {
       const { demoCommand } = await import('./commands/demo.js');
       done(await demoCommand(opts, io));

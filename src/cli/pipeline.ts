@@ -106,6 +106,17 @@ export async function evidenceTexts(bundle: Bundle): Promise<Record<string, stri
   return out;
 }
 
+export type Paper = 'A4' | 'Letter';
+
+// "--paper letter" -> 'Letter'; A4 unless asked otherwise.
+export function parsePaper(value: string | undefined): Paper {
+  if (value === undefined) return 'A4';
+  const v = value.trim().toLowerCase();
+  if (v === 'a4') return 'A4';
+  if (v === 'letter') return 'Letter';
+  throw new UsageError(`unknown paper size "${value}": use a4 or letter`);
+}
+
 export async function openPrinterIfNeeded(formats: readonly Format[]): Promise<PdfPrinter | undefined> {
   return formats.includes('pdf') ? openPdfPrinter() : undefined;
 }
@@ -116,7 +127,8 @@ export async function writeReports(
   report: Report,
   formats: readonly Format[],
   printer?: PdfPrinter,
+  paper: Paper = 'A4',
 ): Promise<Record<string, Buffer | string>> {
   const bundle = await readBundle(dir);
-  return renderAll(report, { evidenceText: await evidenceTexts(bundle) }, [...formats], printer);
+  return renderAll(report, { evidenceText: await evidenceTexts(bundle) }, [...formats], printer, { paper });
 }

@@ -77,3 +77,15 @@ test('verify on a directory that is not a report says so', async (t) => {
   t.regex(io.stderr.join('\n'), /no manifest\.json/);
   await rm(dir, { recursive: true });
 });
+
+test.serial('--paper letter prints the PDF on US Letter; an unknown size is a usage error', async (t) => {
+  const out = await mkdtemp(join(tmpdir(), 'pa-demo-'));
+  const io = bufferIo();
+  t.is(await main(['demo', '--out', out, '--format', 'pdf', '--paper', 'letter'], io), 0, io.stderr.join('\n'));
+  const info = execFileSync('pdfinfo', [join(out, 'pve1', 'latest', 'report.pdf')], { encoding: 'utf8' });
+  t.regex(info, /Page size:\s+612 x 792 pts \(letter\)/);
+  const bad = bufferIo();
+  t.is(await main(['demo', '--out', out, '--paper', 'a5'], bad), 2);
+  t.regex(bad.stderr.join('\n'), /unknown paper size "a5": use a4 or letter/);
+  await rm(out, { recursive: true });
+});

@@ -3,13 +3,14 @@ import { openBundleWriter, readBundle, verifyBundle } from '../../bundle/index.j
 import { EvidenceError } from '../../lib/errors.js';
 import type { Io } from '../io.js';
 import { printReportSummary } from '../outputs.js';
-import { analyseBundleDir, openPrinterIfNeeded, parseFormats, writeReports } from '../pipeline.js';
+import { analyseBundleDir, openPrinterIfNeeded, parseFormats, parsePaper, writeReports } from '../pipeline.js';
 
 export const SAMPLE_DIR = fileURLToPath(new URL('../../../samples/seed', import.meta.url));
 
 // The bundled sample audit goes through the same path as a live run: bundle -> analyse -> render.
-export async function demoCommand(opts: { out?: string; format?: string }, io: Io): Promise<number> {
+export async function demoCommand(opts: { out?: string; format?: string; paper?: string }, io: Io): Promise<number> {
   const formats = parseFormats(opts.format);
+  const paper = parsePaper(opts.paper);
   const check = await verifyBundle(SAMPLE_DIR);
   if (!check.ok) {
     throw new EvidenceError(
@@ -39,7 +40,7 @@ export async function demoCommand(opts: { out?: string; format?: string }, io: I
     };
     await writer.seal(input);
     const report = await analyseBundleDir(writer.dir);
-    const outputs = await writeReports(writer.dir, report, formats, printer);
+    const outputs = await writeReports(writer.dir, report, formats, printer, paper);
     const final = await writer.finish(input, outputs);
     printReportSummary(io, final, Object.keys(outputs), report);
     return 0;

@@ -7,13 +7,14 @@ import { openPdfPrinter } from '../../render/pdf.js';
 import type { ReportDiff } from '../../schema/diff.js';
 import type { Io } from '../io.js';
 import { writeOutputFiles } from '../outputs.js';
+import { parsePaper } from '../pipeline.js';
 import { loadReport } from './render.js';
 
 const DIFF_FORMATS = ['html', 'pdf', 'json', 'md'] as const;
 
 // Compares two report directories; prints the summary, writes diff.json / diff.md with --out.
 export async function diffCommand(
-  opts: { oldDir: string; newDir: string; out?: string; format?: string },
+  opts: { oldDir: string; newDir: string; out?: string; format?: string; paper?: string },
   io: Io,
 ): Promise<number> {
   const formats = (opts.format ?? 'html,json,md').split(',').map((s) => s.trim());
@@ -22,6 +23,7 @@ export async function diffCommand(
       throw new UsageError(`unknown diff format "${f}": use ${DIFF_FORMATS.join(', ')}`);
     }
   }
+  const paper = parsePaper(opts.paper);
   const before = await loadReport(join(opts.oldDir, 'report.json'));
   const after = await loadReport(join(opts.newDir, 'report.json'));
   const d = diffReports(before, after);
@@ -35,7 +37,7 @@ export async function diffCommand(
       if (formats.includes('pdf')) {
         const printer = await openPdfPrinter();
         try {
-          outputs['diff.pdf'] = await printer.print(html, { format: 'A4', ...diffMeta(d) });
+          outputs['diff.pdf'] = await printer.print(html, { format: paper, ...diffMeta(d) });
         } finally {
           await printer.close();
         }

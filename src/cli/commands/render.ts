@@ -5,19 +5,21 @@ import { InputError } from '../../lib/errors.js';
 import { type Report, ReportSchema } from '../../schema/report.js';
 import type { Io } from '../io.js';
 import { printReportSummary, writeOutputFiles } from '../outputs.js';
-import { analyseBundleDir, openPrinterIfNeeded, parseFormats, writeReports } from '../pipeline.js';
+import { analyseBundleDir, openPrinterIfNeeded, parseFormats, parsePaper, writeReports } from '../pipeline.js';
 
 export interface RenderOptions {
   dir: string;
   intent?: string;
   out?: string;
   format?: string;
+  paper?: string;
 }
 
 // A report dir is re-rendered from its report.json (what was signed stays what it says);
 // a bare evidence bundle, or one given --intent, is analysed afresh.
 export async function renderCommand(opts: RenderOptions, io: Io): Promise<number> {
   const formats = parseFormats(opts.format);
+  const paper = parsePaper(opts.paper);
   const existing = join(opts.dir, 'report.json');
   const report =
     !opts.intent && (await stat(existing).catch(() => null))
@@ -25,7 +27,7 @@ export async function renderCommand(opts: RenderOptions, io: Io): Promise<number
       : await analyseBundleDir(opts.dir, { intentPath: opts.intent });
   const printer = await openPrinterIfNeeded(formats);
   try {
-    const outputs = await writeReports(opts.dir, report, formats, printer);
+    const outputs = await writeReports(opts.dir, report, formats, printer, paper);
     if (opts.out) await writeOutputFiles(opts.out, outputs);
     else await replaceOutputs(opts.dir, outputs);
     printReportSummary(io, opts.out ?? opts.dir, Object.keys(outputs), report);

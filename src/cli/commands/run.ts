@@ -13,7 +13,7 @@ import type { Severity } from '../../schema/common.js';
 import { SEVERITIES } from '../../schema/common.js';
 import { auditHost, failed, type HostOutcome } from '../audit-host.js';
 import type { Io } from '../io.js';
-import { openPrinterIfNeeded, parseFormats } from '../pipeline.js';
+import { openPrinterIfNeeded, parseFormats, parsePaper } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
 export interface RunOptions {
@@ -27,6 +27,7 @@ export interface RunOptions {
   forks?: number;
   failOn?: string;
   dryRun?: boolean;
+  paper?: string;
 }
 
 // `pveaudit run`: every input is read and checked before the first connection; then each host is
@@ -40,6 +41,7 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${opts.failOn}"`);
   }
   const formats = parseFormats(opts.format);
+  const paper = parsePaper(opts.paper);
   const audit = await loadAuditFile(opts.audit);
   const inventory = await loadInventory(opts.inventory);
   const targets = resolveTargets(inventory, limitHosts(inventory, opts.limit));
@@ -67,6 +69,7 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
   const host = {
     audit,
     formats,
+    paper,
     getPrinter,
     progress,
     signal: abort,
