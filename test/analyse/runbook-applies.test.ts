@@ -40,5 +40,25 @@ test('applying the seed runbook as written makes traefik -> portainer ACCEPT', a
   const after = decide(pve);
   t.is(after.action, 'ACCEPT', after.trace.join('\n'));
   t.is(after.decidedBy.file, 'firewall/1001.fw');
+
+  // Each step's proof, `pve-firewall simulate ... # expect X`, asked of our simulator on the fixed
+  // tree with the same arguments (and the same address defaults as the real one): it must hold.
+  const proofs = steps.flatMap((f) => f.remediation.verify ?? []).filter((v) => v.startsWith('pve-firewall simulate'));
+  t.true(proofs.length > 0);
+  const { config } = parsePveTree(readPveDir(pve), {});
+  const model = buildModel(config);
+  for (const proof of proofs) {
+    const [command, expect] = proof.split(/\s+# expect\s+/);
+    const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(command ?? '')?.[1];
+    const r = simulate(model, {
+      from: arg('from')!,
+      to: arg('to')!,
+      proto: (arg('protocol') ?? 'tcp') as 'tcp' | 'udp',
+      dport: arg('dport') ? Number(arg('dport')) : undefined,
+      source: arg('source'),
+      dest: arg('dest'),
+    });
+    t.is(r.action, expect?.trim(), `${proof}\n${r.trace.join('\n')}`);
+  }
   rmSync(work, { recursive: true });
 });

@@ -88,7 +88,11 @@ test('the cluster.fw placement finding comes first, with the exact line for 1001
       c.startsWith(`patch -d /etc/pve -p1 --forward --dry-run < /root/pveaudit-${f.id}.patch`),
     ),
   );
-  t.is(f.remediation.verify?.[0], 'pve-firewall simulate --from ct102 --to vm1001 --dport 443   # expect ACCEPT');
+  // the guests' real addresses: pve-firewall simulate would otherwise send 100.100.1.2 -> 100.200.3.4
+  t.is(
+    f.remediation.verify?.[0],
+    'pve-firewall simulate --from ct102 --to vm1001 --dport 443 --source 10.0.0.12 --dest 10.0.0.101   # expect ACCEPT',
+  );
   t.regex(
     f.remediation.phoenix ?? '',
     /No change to the Phoenix JSON can fix this: the generator writes every rule, guest rules included, into cluster\.fw/,

@@ -1,9 +1,10 @@
 import type { CheckContext } from '../context.js';
-import { ipToZone } from './guests.js';
+import { guestIp, ipToZone } from './guests.js';
 
 // Proof commands a reviewer runs on the node after applying a fix.
 
-const SIM_ZONE = /^(host|outside|(vm|ct)\d+)$/;
+const GUEST_ZONE = /^(vm|ct)(\d+)$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 export interface FlowSpec {
   from: string; // zone or IP
@@ -12,12 +13,20 @@ export interface FlowSpec {
   dport?: number | null;
 }
 
-// `pve-firewall simulate` takes only host, outside, vmN, ctN: an IP that is no guest goes in --source/--dest.
+// `pve-firewall simulate` takes only host, outside, vmN, ctN. It does not know a guest's address:
+// without --source/--dest it sends 100.100.1.2 -> 100.200.3.4, which a rule with addresses never
+// matches. So each guest side carries its real IPv4 address, and an IP that is no guest goes in as
+// outside with that address.
 export function simulateCommand(ctx: CheckContext, flow: FlowSpec): string {
   const side = (value: string, flag: 'source' | 'dest'): string[] => {
-    if (SIM_ZONE.test(value)) return [value];
+    if (value === 'host' || value === 'outside') return [value];
+    const guest = GUEST_ZONE.exec(value);
+    if (guest) {
+      const ip = guestIp(ctx, Number(guest[2]));
+      return ip && IPV4.test(ip) ? [value, `--${flag} ${ip}`] : [value];
+    }
     const zone = ipToZone(ctx, value);
-    return zone ? [zone] : ['outside', `--${flag} ${value}`];
+    return [zone ?? 'outside', `--${flag} ${value}`];
   };
   const [from, ...fromExtra] = side(flow.from, 'source');
   const [to, ...toExtra] = side(flow.to, 'dest');
