@@ -28,6 +28,10 @@ export function simulateCommand(ctx: CheckContext, flow: FlowSpec): string {
     const zone = ipToZone(ctx, value);
     return [zone ?? 'outside', `--${flag} ${value}`];
   };
+  if (flow.proto && flow.proto !== 'tcp' && flow.proto !== 'udp') {
+    // The real simulator sends only tcp or udp: say so instead of printing a command that tests tcp.
+    return `# pve-firewall simulate cannot send ${flow.proto}; check ${flow.from} -> ${flow.to} with: pveaudit simulate --pve-dir <copy of /etc/pve> --from ${flow.from} --to ${flow.to} --proto ${flow.proto}${flow.dport ? ` --dport ${flow.dport}` : ''}`;
+  }
   const [from, ...fromExtra] = side(flow.from, 'source');
   const [to, ...toExtra] = side(flow.to, 'dest');
   const parts = ['pve-firewall simulate', `--from ${from}`, `--to ${to}`];
