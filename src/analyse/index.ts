@@ -1,6 +1,7 @@
 import { buildContext } from '../checks/build-context.js';
 import { CHECKS } from '../checks/index.js';
-import { collectFlows, evaluateFlow } from '../checks/lib/flows.js';
+import { evaluateFlow } from '../checks/lib/flow-eval.js';
+import { collectFlows } from '../checks/lib/flows.js';
 import type { LoadedIntent } from '../intent/schema.js';
 import { TOOL } from '../lib/version.js';
 import type { Facts } from '../schema/facts.js';

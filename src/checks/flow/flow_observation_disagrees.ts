@@ -1,6 +1,7 @@
 import type { CheckResult } from '../define.js';
 import { defineCheck } from '../define.js';
-import { collectFlows, evaluateFlow, where } from '../lib/flows.js';
+import { evaluateFlow, where } from '../lib/flow-eval.js';
+import { collectFlows } from '../lib/flows.js';
 
 // When the packets contradict the configuration, the configuration is not the whole story.
 export default defineCheck({

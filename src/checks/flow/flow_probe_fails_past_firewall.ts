@@ -1,7 +1,8 @@
 import type { CheckContext } from '../context.js';
 import type { CheckResult } from '../define.js';
 import { defineCheck } from '../define.js';
-import { collectFlows, evaluateFlow, type FlowEval, where } from '../lib/flows.js';
+import { evaluateFlow, where } from '../lib/flow-eval.js';
+import { collectFlows, type FlowEval } from '../lib/flows.js';
 import { guestLabel, ipToZone } from '../lib/guests.js';
 import { curlAgain, inGuest, urlHost } from '../lib/probe-commands.js';
 

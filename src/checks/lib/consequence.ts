@@ -1,7 +1,7 @@
 import type { Severity } from '../../schema/common.js';
 import type { CheckContext } from '../context.js';
 import type { FlowSpec } from './commands.js';
-import { where } from './flows.js';
+import { where } from './flow-eval.js';
 import { ipToZone } from './guests.js';
 
 // The severity rubric (README.md) applied to one rule that is not in force: what happens to the
