@@ -6,7 +6,7 @@ import type { CheckContext } from '../context.js';
 import { zoneToIp } from './guests.js';
 import type { observedOutcome } from './observe.js';
 
-// Expected flows (intent) and probed flows, each simulated and set against what was observed.
+// The flows a report judges: expected flows from the intent and the probed ones (see flow-eval.ts).
 
 export interface FlowInput {
   id: string;
