@@ -91,10 +91,22 @@ async function probeResult(
     // pct exec refusing a stopped container with 255, a timeout or a lost connection).
     error = failure(r, step.timeoutSec);
   }
+  error ??= probeDidNotRun(text);
   const path = `probes/${probe.name}.curl.txt`;
   await keepText(ctx, path, text, step.id);
   outputs.push(path);
   return record(ctx, base, startedAt, r, { exitCode, outputs, error });
+}
+
+// Output that means no packet was sent: the guest does not exist here, or curl refused its own
+// arguments (2 failed to start, 3 bad URL, 4 feature missing, 49 bad --resolve/option). Such a probe
+// observed nothing, and must not be read as a connection that failed.
+export function probeDidNotRun(text: string): string | null {
+  const missing = /Configuration file '(nodes\/[^']+)' does not exist/.exec(text);
+  if (missing) return `the probe did not run: ${missing[1]} does not exist on this node`;
+  const curl = /^curl: \((2|3|4|49)\) (.*)$/m.exec(text);
+  if (curl) return `the probe did not run: curl refused its arguments (exit ${curl[1]}: ${curl[2]})`;
+  return null;
 }
 
 export function decodeGuestExec(json: string): { text: string; exitCode: number | null } | null {

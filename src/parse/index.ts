@@ -90,8 +90,11 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
     const path = `probes/${probe.name}.curl.txt`;
     const step = manifest.steps.find((s) => s.outputs.includes(path));
     const body = await text(path);
+    // A probe that did not run (its step has an error) observed nothing: keep the text, not a result.
     const result =
-      body === null ? null : parseCurlVerbose(body, { file: path, exitCode: step?.exitCode ?? null, url: probe.url });
+      body === null || step?.error
+        ? null
+        : parseCurlVerbose(body, { file: path, exitCode: step?.exitCode ?? null, url: probe.url });
     if (result) issues.push(...result.issues);
     probes.push({ probe, result, evidence: body === null ? null : path });
   }

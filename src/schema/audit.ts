@@ -10,6 +10,8 @@ export const GUEST_PATH_RE = /^\/[A-Za-z0-9._/-]{0,255}$/;
 export const ZONE_RE =
   /^(host|outside|nfvm|(vm|ct)[1-9][0-9]{2,8}(i[0-9])?|[a-zA-Z][a-zA-Z0-9]{0,9}\/[A-Za-z0-9._-]{1,15})$/;
 
+const validPort = (p: string | undefined) => p !== undefined && Number(p) >= 1 && Number(p) <= 65535;
+
 const vmid = z.union([z.number().int(), z.string()]).transform((v, ctx) => {
   const s = String(v);
   if (!VMID_RE.test(s)) {
@@ -27,11 +29,17 @@ export const ProbeSchema = z.object({
     .regex(
       /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/,
       'must be a plain http(s) URL without quotes, spaces or shell characters',
-    ),
+    )
+    .refine((u) => validPort(/^https?:\/\/[^/:]+:([0-9]+)/.exec(u)?.[1] ?? '443'), {
+      message: 'the URL port must be 1-65535',
+    }),
   cacert: z.string().regex(GUEST_PATH_RE, 'must be an absolute path of letters, digits, . _ - /').optional(),
   resolve: z
     .string()
     .regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}:[0-9.]+$/, 'must be host:port:ipv4 as curl --resolve takes it')
+    .refine((v) => validPort(v.split(':')[1]) && IPV4_RE.test(v.split(':')[2] ?? ''), {
+      message: 'must be host:port:ipv4 with a port 1-65535 and an IPv4 address',
+    })
     .optional(),
   connectTimeout: z.number().int().min(1).max(120).default(5),
   expect: z.enum(['reachable', 'blocked']).default('reachable'),

@@ -48,3 +48,25 @@ e2e('a VM probe runs through qm guest exec and a host probe on the node; both ar
     t.is(host?.observed?.probe?.phase, 'connect');
   });
 });
+
+// A probe that never ran observed nothing: the report is incomplete and blames no layer for it.
+e2e('a probe from a guest that does not exist makes the report incomplete, not "dropped"', async (t) => {
+  await withLab(t, 'fixed', 17, async (l, out) => {
+    const audit = join(l.stateDir, 'audit-ghost.yml');
+    writeFileSync(
+      audit,
+      readFileSync(l.audit, 'utf8')
+        .replace('from: ct102', 'from: ct999')
+        .replace('phoenix: phoenix', `phoenix: ${join(l.stateDir, 'phoenix')}`),
+    );
+    const io = bufferIo();
+    t.is(await runCommand({ ...runOpts(l, out), audit }, io), 2, 'an incomplete audit exits 2');
+    const { report } = latest(out, 'pve');
+    t.is(report.status, 'incomplete');
+    t.true(report.incompleteSteps.some((s) => /did not run: nodes\/pve\/lxc\/999\.conf does not exist/.test(s.reason)));
+    const flow = report.flows.find((f) => f.name === 'traefik-to-portainer');
+    t.is(flow?.observed?.probe ?? null, null, 'no curl result is read from a probe that did not run');
+    t.not(report.rootCause?.layer, 'routing');
+    t.notRegex(report.answers.find((a) => a.question === 'packets-dropped')?.because ?? '', /curl failed/);
+  });
+});

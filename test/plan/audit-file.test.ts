@@ -52,6 +52,16 @@ const injections: [string, string, string][] = [
     'probes:\n  - name: p\n    from: host\n    url: https://x.example\n    resolve: "x:443:1.2.3.4 -o /x"\n',
     'probes.0.resolve',
   ],
+  [
+    'a resolve port above 65535 (curl would refuse it and send nothing)',
+    'probes:\n  - name: p\n    from: host\n    url: https://x.example\n    resolve: "x.example:99999:10.0.0.101"\n',
+    'probes.0.resolve',
+  ],
+  [
+    'a URL port above 65535',
+    'probes:\n  - name: p\n    from: host\n    url: https://x.example:70000/\n',
+    'probes.0.url',
+  ],
 ];
 
 for (const [what, yaml, field] of injections) {
