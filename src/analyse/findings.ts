@@ -17,6 +17,7 @@ export function buildFindings(
   files: Record<string, string>,
   rerun: string,
   focusFile: string | null = null,
+  backupTag = 'pveaudit',
 ): Finding[] {
   const relevant = consolidate(evaluated)
     .map(({ e, severity: judged, also }, index) => {
@@ -35,7 +36,7 @@ export function buildFindings(
     })
     .sort((a, b) => a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.focus - b.focus || a.index - b.index);
 
-  const state = newRunbookState(files);
+  const state = newRunbookState(files, backupTag);
   const seen = new Map<string, number>(); // finding id -> step number, to merge duplicates
   const editedBy = new Map<string, number>(); // file -> last step that changed it
   const out: Finding[] = [];

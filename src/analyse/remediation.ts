@@ -13,10 +13,17 @@ export const phaseIndex = (fixes: readonly Fix[]): number =>
 export interface RunbookState {
   files: Map<string, string>; // /etc/pve-relative path -> text after the steps so far
   exists: Set<string>;
+  originals: ReadonlySet<string>; // files that existed before the runbook: the ones worth a backup
+  backupTag: string; // names this runbook's backups, e.g. the report id
 }
 
-export function newRunbookState(files: Record<string, string>): RunbookState {
-  return { files: new Map(Object.entries(files)), exists: new Set(Object.keys(files)) };
+export function newRunbookState(files: Record<string, string>, backupTag = 'pveaudit'): RunbookState {
+  return {
+    files: new Map(Object.entries(files)),
+    exists: new Set(Object.keys(files)),
+    originals: new Set(Object.keys(files)),
+    backupTag: backupTag.replace(/[^A-Za-z0-9._-]/g, '_'),
+  };
 }
 
 function patchFor(file: string, before: string, after: string, existed: boolean): string {
@@ -47,7 +54,12 @@ export function renderFixes(
       patches.push(patchFor(fix.file, before, after, existed));
       state.files.set(fix.file, after);
       state.exists.add(fix.file);
-      if (existed) commands.push(`cp -a /etc/pve/${fix.file} /root/${fix.file.split('/').pop()}.pveaudit-bak`);
+      // cp -n: the first step that edits a file keeps its original; later steps must not overwrite it.
+      if (state.originals.has(fix.file)) {
+        commands.push(
+          `cp -an /etc/pve/${fix.file} /root/${fix.file.split('/').pop()}.${state.backupTag}.bak   # the file as it was before this runbook`,
+        );
+      }
     } else if (fix.kind === 'nic-flag') {
       changed = true;
       commands.push(`${fix.type === 'lxc' ? 'pct' : 'qm'} set ${fix.vmid} -${fix.nic} ${withFirewallOn(fix.raw)}`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -37,6 +37,13 @@ test('applying the seed runbook as written makes traefik -> portainer ACCEPT', a
     }
   }
   t.true(ran > 0, 'the runbook has commands that edit files');
+  // Rollback stays possible: each backup is the file as it was before the first step touched it.
+  const backups = readdirSync(root).filter((f) => f.endsWith('.bak'));
+  t.true(backups.length > 0);
+  for (const b of backups) {
+    const name = b.slice(0, b.indexOf('.fw.') + 3);
+    t.is(readFileSync(join(root, b), 'utf8'), readFileSync(join(FIXTURES, 'pve/seed/firewall', name), 'utf8'), b);
+  }
   const after = decide(pve);
   t.is(after.action, 'ACCEPT', after.trace.join('\n'));
   t.is(after.decidedBy.file, 'firewall/1001.fw');
