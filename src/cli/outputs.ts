@@ -9,7 +9,7 @@ export async function writeOutputFiles(dir: string, outputs: Record<string, Buff
 }
 
 // The lines a user reads at the end: where the files are and what the audit concluded.
-export function printReportSummary(io: Io, dir: string, names: string[], report: Report): void {
+export function printReportSummary(io: Io, dir: string, names: string[], report: Report, withManifest = true): void {
   const rel = relative(process.cwd(), dir);
   // relative when under the current directory, absolute otherwise (no ../../ chains)
   const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? resolve(dir) : rel;
@@ -19,5 +19,5 @@ export function printReportSummary(io: Io, dir: string, names: string[], report:
   );
   if (report.rootCause) io.out(`root cause (${report.rootCause.layer}): ${report.rootCause.summary}`);
   io.out(`report directory: ${shown}`);
-  for (const name of [...names, 'manifest.json'].sort()) io.out(`  ${join(shown, name)}`);
+  for (const name of [...names, ...(withManifest ? ['manifest.json'] : [])].sort()) io.out(`  ${join(shown, name)}`);
 }

@@ -89,3 +89,28 @@ test.serial('--paper letter prints the PDF on US Letter; an unknown size is a us
   t.regex(bad.stderr.join('\n'), /unknown paper size "a5": use a4 or letter/);
   await rm(out, { recursive: true });
 });
+
+test.serial('render refuses to re-hash a tampered report in place; --out renders it with a warning', async (t) => {
+  const out = await mkdtemp(join(tmpdir(), 'pa-demo-'));
+  t.is(await main(['demo', '--out', out, '--format', 'json,md'], bufferIo()), 0);
+  const dir = join(out, 'pve1', 'latest');
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+  report.summary.high = 0;
+  await writeFile(join(dir, 'report.json'), JSON.stringify(report));
+  const io = bufferIo();
+  t.is(await main(['render', dir, '--format', 'md'], io), 2);
+  t.regex(
+    io.stderr.join('\n'),
+    /does not match its manifest \(changed report\.json\); refusing to re-render it in place/,
+  );
+  t.is(await main(['verify', dir], bufferIo()), 1, 'still caught by verify');
+  const warned = bufferIo();
+  t.is(await main(['render', dir, '--format', 'md', '--out', join(out, 'inspect')], warned), 0);
+  t.regex(warned.stderr.join('\n'), /warning: .* does not match its manifest/);
+  t.false(
+    warned.stdout.some((l) => l.endsWith('manifest.json')),
+    'lists only the files it wrote',
+  );
+  t.true(warned.stdout.some((l) => l.endsWith('report.md')));
+  await rm(out, { recursive: true });
+});

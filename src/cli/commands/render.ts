@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replaceOutputs } from '../../bundle/index.js';
-import { InputError } from '../../lib/errors.js';
+import { replaceOutputs, verifyBundle } from '../../bundle/index.js';
+import { EvidenceError, InputError } from '../../lib/errors.js';
 import { type Report, ReportSchema } from '../../schema/report.js';
 import type { Io } from '../io.js';
 import { printReportSummary, writeOutputFiles } from '../outputs.js';
@@ -19,6 +19,7 @@ export interface RenderOptions {
 // a bare evidence bundle, or one given --intent, is analysed afresh.
 export async function renderCommand(opts: RenderOptions, io: Io): Promise<number> {
   const formats = parseFormats(opts.format);
+  await checkIntegrity(opts, io);
   const paper = parsePaper(opts.paper);
   const existing = join(opts.dir, 'report.json');
   const report =
@@ -30,7 +31,8 @@ export async function renderCommand(opts: RenderOptions, io: Io): Promise<number
     const outputs = await writeReports(opts.dir, report, formats, printer, paper);
     if (opts.out) await writeOutputFiles(opts.out, outputs);
     else await replaceOutputs(opts.dir, outputs);
-    printReportSummary(io, opts.out ?? opts.dir, Object.keys(outputs), report);
+    // a render into another directory writes the reports only; the manifest stays with the evidence
+    printReportSummary(io, opts.out ?? opts.dir, Object.keys(outputs), report, !opts.out);
     return 0;
   } finally {
     await printer?.close();
@@ -50,4 +52,25 @@ export async function loadReport(path: string): Promise<Report> {
     throw new InputError(`${first?.message}`, { file: path, field: first?.path.join('.') || '(root)' });
   }
   return parsed.data;
+}
+
+// Re-rendering in place re-hashes the outputs: doing that over a changed report.json or evidence file
+// would make a tampered report verify. So a directory that no longer matches its manifest is only
+// rendered elsewhere (--out), with a warning.
+async function checkIntegrity(opts: RenderOptions, io: Io): Promise<void> {
+  if (!(await stat(join(opts.dir, 'manifest.json')).catch(() => null))) return;
+  const r = await verifyBundle(opts.dir);
+  if (r.ok) return;
+  const what = [
+    ...r.changed.map((p) => `changed ${p}`),
+    ...r.missing.map((p) => `missing ${p}`),
+    ...r.added.map((p) => `added ${p}`),
+  ].join(', ');
+  if (!opts.out) {
+    throw new EvidenceError(
+      `does not match its manifest (${what}); refusing to re-render it in place. Inspect it with --out DIR`,
+      { file: opts.dir },
+    );
+  }
+  io.err(`pveaudit: warning: ${opts.dir} does not match its manifest (${what}); rendering it into ${opts.out} anyway`);
 }
