@@ -10,13 +10,20 @@ const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3
 
 // Failed and could-not-tell results become findings, ordered as a runbook that is safe to apply
 // top to bottom: allow rules, options, switches that start filtering, cleanup, then reloads.
-// Within a phase and severity, fixes to the file that decided the root cause come first: the
-// reader's first step is the one that makes the probed traffic work.
+// The reader's first step is the one that makes the probed traffic work: a finding about the
+// root-cause flow, or one editing the file that decided it, leads, as long as moving it up is safe
+// (it only adds allow rules or changes nothing the firewall filters, e.g. a service or CA fix).
+// Everything else keeps the safe order: allow rules, options, switches, cleanup, reloads.
+export interface RootFocus {
+  file: string | null; // the file whose line decided the root-cause flow
+  subject: string | null; // "flow/<id>" of the root-cause flow
+}
+
 export function buildFindings(
   evaluated: readonly Evaluated[],
   files: Record<string, string>,
   rerun: string,
-  focusFile: string | null = null,
+  focus: RootFocus = { file: null, subject: null },
   backupTag = 'pveaudit',
 ): Finding[] {
   const relevant = consolidate(evaluated)
@@ -31,10 +38,10 @@ export function buildFindings(
         severity,
         index,
         phase: e.result.outcome === 'error' ? Number.MAX_SAFE_INTEGER : phaseIndex(fixes),
-        focus: fixes.some((f) => f.kind === 'fw-edit' && f.file === focusFile) ? 0 : 1,
+        lead: leads(e.result.subject, fixes, focus) ? 0 : 1,
       };
     })
-    .sort((a, b) => a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.focus - b.focus || a.index - b.index);
+    .sort((a, b) => a.lead - b.lead || a.phase - b.phase || RANK[a.severity] - RANK[b.severity] || a.index - b.index);
 
   const state = newRunbookState(files, backupTag);
   const seen = new Map<string, number>(); // finding id -> step number, to merge duplicates
@@ -123,4 +130,10 @@ export function countSeverities(findings: readonly Finding[]): Record<Severity, 
   const summary: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const f of findings) summary[f.severity]++;
   return summary;
+}
+
+function leads(subject: string, fixes: readonly Fix[], focus: RootFocus): boolean {
+  const about = subject === focus.subject || fixes.some((f) => f.kind === 'fw-edit' && f.file === focus.file);
+  const safe = fixes.every((f) => f.kind === 'command' || f.phase === 'allow');
+  return about && safe;
 }

@@ -34,7 +34,11 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     meta.rerun ??
     `pveaudit run -i <inventory> -a <audit file> --limit ${facts.host.name}   # re-run this audit: expect this finding gone`;
   const rootCause = buildRootCause(ctx, flows);
-  const findings = buildFindings(evaluated, files, rerun, rootCause?.decidedBy?.file ?? null, meta.reportId);
+  const focus = {
+    file: rootCause?.decidedBy?.file ?? null,
+    subject: rootCause?.flow ? `flow/${rootCause.flow}` : null,
+  };
+  const findings = buildFindings(evaluated, files, rerun, focus, meta.reportId);
   return {
     schemaVersion: '1',
     tool: { name: TOOL.name, version: TOOL.version },

@@ -15,7 +15,8 @@ export const ALL_FORMATS: readonly Format[] = ['html', 'pdf', 'json', 'md'];
 
 // "html,pdf" -> ['html', 'pdf'], rejecting unknown names with the list of valid ones.
 export function parseFormats(list: string | undefined): Format[] {
-  if (!list) return [...ALL_FORMATS];
+  if (list === undefined) return [...ALL_FORMATS];
+  if (list.trim() === '') throw new UsageError(`--format is empty: use one or more of ${ALL_FORMATS.join(', ')}`);
   const out: Format[] = [];
   for (const raw of list.split(',')) {
     const f = raw.trim() as Format;

@@ -192,3 +192,14 @@ test('without intent the guest question is unknown and no intent-only check fail
   );
   t.is(r.intentSource, 'none');
 });
+
+test('when the service is the root cause, its step leads the runbook before unrelated firewall edits', (t) => {
+  const r = run('rule-unexpected', {
+    ...captured('refused'),
+    probes: probe({ exitCode: 7, error: 'Connection refused' }),
+  });
+  t.is(r.rootCause?.layer, 'service');
+  const steps = [...r.findings].sort((a, b) => (a.remediation.order ?? 0) - (b.remediation.order ?? 0));
+  t.true(steps.length > 1, steps.map((f) => f.checkId).join(', '));
+  t.is(steps[0]?.checkId, 'flow_probe_fails_past_firewall', steps.map((f) => f.checkId).join(', '));
+});

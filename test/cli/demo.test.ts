@@ -68,6 +68,9 @@ test('a bad --format is a usage error that lists the valid ones', async (t) => {
   const io = bufferIo();
   t.is(await main(['demo', '--format', 'html,docx'], io), 2);
   t.regex(io.stderr.join('\n'), /unknown format "docx": use html, pdf, json, md/);
+  const empty = bufferIo();
+  t.is(await main(['demo', '--format', ''], empty), 2);
+  t.regex(empty.stderr.join('\n'), /--format is empty/);
 });
 
 test('verify on a directory that is not a report says so', async (t) => {
