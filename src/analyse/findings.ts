@@ -75,7 +75,12 @@ export function buildFindings(
         commands: covered ? [] : rendered.commands,
         patch: covered ? null : rendered.patch,
         order,
-        verify: [...(e.result.verify ?? []), ...(e.result.outcome === 'fail' ? [rerun] : [])],
+        verify: [
+          ...(e.result.verify ?? []),
+          ...(e.result.outcome === 'fail'
+            ? [`${rerun}   # re-run this audit: ${e.result.rerunExpect ?? 'expect this finding gone'}`]
+            : []),
+        ],
         file: rendered.file,
         phoenix: e.result.phoenix ?? null,
       },

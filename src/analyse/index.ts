@@ -20,7 +20,7 @@ export interface AnalyseMeta {
   evidenceDigest: string;
   incompleteSteps: { step: string; reason: string }[];
   files?: Record<string, string>; // live /etc/pve texts (ParsedBundle.files), for the remediation diffs
-  rerun?: string; // the command that re-runs this audit, shown as the final proof of every fix
+  rerun?: string; // the command that re-runs this audit (no comment), shown as the final proof of every fix
   now?: number; // unix seconds, for cluster enable timestamps
 }
 
@@ -30,9 +30,9 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
   const ctx = buildContext(facts, intent, files, meta.now === undefined ? {} : { now: meta.now });
   const evaluated = runChecks(CHECKS, ctx);
   const flows = collectFlows(ctx).map((f) => evaluateFlow(ctx, f));
-  const rerun =
-    meta.rerun ??
-    `pveaudit run -i <inventory> -a <audit file> --limit ${facts.host.name}   # re-run this audit: expect this finding gone`;
+  // Offline (demo, render) the inventory and audit paths are unknown: plain placeholders that a
+  // shell would not read as redirections.
+  const rerun = meta.rerun ?? `pveaudit run -i INVENTORY.yml -a AUDIT.yml --limit ${facts.host.name}`;
   const rootCause = buildRootCause(ctx, flows);
   const focus = {
     file: rootCause?.decidedBy?.file ?? null,

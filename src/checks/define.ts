@@ -28,6 +28,8 @@ export interface CheckResult {
   fix?: Fix | Fix[]; // several when one mismatch needs edits in two places (add here, remove there)
   verify?: string[];
   phoenix?: string | null; // what to change in the Phoenix JSON, or why no JSON change helps
+  // What re-running the audit shows once this is fixed, when it is not simply "this finding gone".
+  rerunExpect?: string;
   severity?: Severity; // overrides the check's default for this result
   missingStep?: string; // error outcome: the evidence step that could not be collected
   // A fail that is a consequence of another check's failure: analyse() reports it once, there.

@@ -14,7 +14,7 @@ export function renderDiffMarkdown(d: ReportDiff): string {
   const f = d.findings;
   out.push(
     '',
-    `**${f.new.length} new, ${f.resolved.length} resolved, ${f.persisting.length} persisting findings.**`,
+    `**${f.new.length} new, ${f.resolved.length} resolved, ${f.persisting.length} persisting findings${changedNote(d)}.**`,
     '',
   );
 
@@ -35,6 +35,17 @@ export function renderDiffMarkdown(d: ReportDiff): string {
     'Persisting findings',
     f.persisting.map((p) => p.finding),
   );
+  const changed = f.persisting.filter((p) => p.changed);
+  if (changed.length > 0) {
+    out.push(
+      '## Changed severity',
+      '',
+      row(['Before', 'After', 'Finding', 'Subject']),
+      row(['---', '---', '---', '---']),
+    );
+    for (const p of changed) out.push(row([p.severityBefore, p.finding.severity, p.finding.title, p.finding.subject]));
+    out.push('');
+  }
 
   out.push('## Audit answers', '', row(['Question', 'Before', 'After']), row(['---', '---', '---']));
   for (const a of d.answers) out.push(row([a.question, a.before ?? '-', a.after ?? '-']));
@@ -52,4 +63,9 @@ export function renderDiffMarkdown(d: ReportDiff): string {
     '',
   );
   return out.join('\n');
+}
+
+export function changedNote(d: ReportDiff): string {
+  const n = d.findings.persisting.filter((p) => p.changed).length;
+  return n === 0 ? '' : ` (${n} with a changed severity)`;
 }

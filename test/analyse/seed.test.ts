@@ -147,3 +147,13 @@ test('the runbook starts with the fix for the root cause: the 443 rule in firewa
   t.regex(first?.remediation.patch ?? '', /^\+IN ACCEPT .*-source 10\.0\.0\.12 .*-dport 443/m);
   t.is(first?.remediation.order, 1);
 });
+
+test('with a Phoenix intent the re-run proof says the cluster.fw copy stays, as low, until the generator changes', async (t) => {
+  const r = await seedReport();
+  const placement = r.findings.find((f) => f.checkId === 'rules_guest_traffic_in_cluster');
+  const last = placement?.remediation.verify?.at(-1) ?? '';
+  t.regex(
+    last,
+    /^pveaudit run -i INVENTORY\.yml -a AUDIT\.yml --limit \S+ {3}# re-run this audit: expect this finding to drop to low/,
+  );
+});

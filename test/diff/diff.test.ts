@@ -113,3 +113,15 @@ test('pveaudit diff on a directory without report.json names the file', async (t
   t.is(await main(['diff', '/nonexistent/a', '/nonexistent/b'], io), 2);
   t.regex(io.stderr.join('\n'), /\/nonexistent\/a\/report\.json: not a readable report\.json/);
 });
+
+test('a persisting finding whose severity changed is counted and listed', (t) => {
+  const after = seed();
+  after.findings[0] = { ...after.findings[0]!, severity: 'low' };
+  const d = diffReports(seed(), after);
+  const md = renderDiffMarkdown(d);
+  t.regex(md, /5 persisting findings \(1 with a changed severity\)/);
+  t.regex(
+    md,
+    /## Changed severity\n\n\| Before \| After \| Finding \| Subject \|\n\| --- \| --- \| --- \| --- \|\n\| critical \| low \|/,
+  );
+});

@@ -103,6 +103,13 @@ export default defineCheck({
         fix: fixes,
         verify: [`${simulateCommand(ctx, flow)}   # expect ${rule.action === 'ACCEPT' ? 'ACCEPT' : rule.action}`],
         phoenix: placementNote(ctx, rule.text, target.vmid),
+        // The Phoenix generator writes the rule back into cluster.fw on every run, so after the fix
+        // this stays, as a dead copy, until the generator places guest rules in the guest's file.
+        ...(ctx.intent?.source === 'phoenix'
+          ? {
+              rerunExpect: `expect this finding to drop to low (a dead cluster.fw copy the generator keeps writing) until the generator writes ${file}`,
+            }
+          : {}),
       });
     }
     return results.length > 0

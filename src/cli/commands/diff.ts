@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { diffReports } from '../../diff/index.js';
-import { renderDiffMarkdown } from '../../diff/markdown.js';
+import { changedNote, renderDiffMarkdown } from '../../diff/markdown.js';
 import { UsageError } from '../../lib/errors.js';
 import { diffMeta, renderDiffHtml } from '../../render/diff-html.js';
 import { openPdfPrinter } from '../../render/pdf.js';
@@ -46,7 +46,7 @@ export async function diffCommand(
     await writeOutputFiles(opts.out, outputs);
   }
   io.out(
-    `${d.new.host}: ${d.findings.new.length} new, ${d.findings.resolved.length} resolved, ${d.findings.persisting.length} persisting findings`,
+    `${d.new.host}: ${d.findings.new.length} new, ${d.findings.resolved.length} resolved, ${d.findings.persisting.length} persisting findings${changedNote(d)}`,
   );
   for (const f of d.findings.new) io.out(`  new       [${f.severity}] ${f.title} (${f.subject})`);
   for (const f of d.findings.resolved) io.out(`  resolved  [${f.severity}] ${f.title} (${f.subject})`);

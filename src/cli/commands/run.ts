@@ -79,7 +79,7 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     failOn,
     // The proof step of every remediation: this very audit again, for this host.
     rerun: (name: string) =>
-      `${joinArgv(['pveaudit', 'run', '-i', opts.inventory, '-a', opts.audit, ...(opts.knownHosts ? ['--known-hosts', opts.knownHosts] : []), '--limit', name])}   # re-run this audit: expect this finding gone`,
+      `${joinArgv(['pveaudit', 'run', '-i', opts.inventory, '-a', opts.audit, ...(opts.knownHosts ? ['--known-hosts', opts.knownHosts] : []), '--limit', name])}`,
   };
   let outcomes: HostOutcome[];
   try {
