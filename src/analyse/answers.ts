@@ -67,7 +67,7 @@ function rulesLoaded(ctx: CheckContext, ev: readonly Evaluated[]): Answer {
   return {
     question,
     answer: 'yes',
-    because: `${ctx.intent?.source === 'phoenix' ? 'Yes, as generated: ' : ''}${basis} and ${service}${caveat}.`,
+    because: `${ctx.intent?.source === 'phoenix' ? 'As generated: ' : ''}${basis} and ${service}${caveat}.`,
   };
 }
 

@@ -83,7 +83,7 @@ function flowRow(report: Report, flow: Flow) {
     verdict: verdictLabel(flow).label,
     verdictTone: verdictLabel(flow).tone,
     verdictSentence: verdictLabel(flow).sentence,
-    agreement: flow.agreement ?? null,
+    agreement: agreementText(flow),
   };
 }
 
@@ -113,4 +113,13 @@ export function flowsView(report: Report) {
     matrixSvg: report.flows.length > 0 ? flowMatrixSvg(report.flows.map(matrixRow)) : null,
     sequences: report.flows.map((f) => sequence(report, f)).filter((s) => s !== null),
   };
+}
+
+// `agreement` compares intent, simulation and observation at once; say which part differs.
+function agreementText(flow: Flow): string | null {
+  if (!flow.observed?.capture && !flow.observed?.probe) return flow.simulated ? 'not observed on the wire' : null;
+  if (flow.agreement === 'agree') return 'intent, config and wire agree';
+  if (flow.agreement === 'partial') return 'config and wire agree; the intent differs';
+  if (flow.agreement === 'disagree') return 'config and wire disagree';
+  return null;
 }

@@ -53,7 +53,8 @@ export function guestsView(guests: readonly Guest[]) {
       nics: Object.entries(fw.nics)
         .sort(([a], [b]) => a.localeCompare(b, 'en'))
         .map(([nic, on]) => ({ nic, on, state: onOff(on) })),
-      policy: `${fw.policyIn ?? '?'} / ${fw.policyOut ?? '?'}`,
+      // without a chain no policy applies: showing DROP there would mislead
+      policy: fw.effective ? `${fw.policyIn ?? '?'} / ${fw.policyOut ?? '?'}` : 'n/a (no chain)',
       effective: fw.effective ? 'filtered' : 'unfiltered',
       effectiveOn: fw.effective,
       brokenAt: broken === null ? null : (chain[broken]?.label ?? null),

@@ -169,3 +169,16 @@ test('a root cause of "None: it works" is shown as such, not as an unknown failu
   t.regex(html, /<th>Layer<\/th><td>none: the probed traffic works<\/td>/);
   t.notRegex(renderHtml(seed, ctx), /class="root-summary root-ok"/);
 });
+
+test('each flow says which of intent, config and wire agree, and when nothing was observed', (t) => {
+  const r: Report = structuredClone(seed);
+  const [probed, unprobed] = r.flows;
+  probed!.agreement = 'partial';
+  probed!.observed = probed!.observed ?? { capture: null, probe: null };
+  probed!.observed.probe = { exitCode: 28, phase: 'connect', httpStatus: null, verdict: 'timeout' };
+  unprobed!.observed = null;
+  const html = renderHtml(r, ctx);
+  t.true(html.includes('config and wire agree; the intent differs'));
+  t.true(html.includes('not observed on the wire'));
+  t.false(html.includes('config vs wire:'));
+});
