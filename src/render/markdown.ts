@@ -113,7 +113,11 @@ function findings(report: Report): string[] {
 }
 
 function remediation(report: Report): string[] {
-  const lines = ['## Remediation'];
+  const lines = [
+    '## Remediation',
+    '',
+    'Apply in this order: a patch expects the steps before it. Commands run on the node as root; the final `pveaudit run` runs where pveaudit is installed.',
+  ];
   const ordered = runbookOrder(report.findings);
   ordered.filter(hasAction).forEach((f, i) => {
     const r = f.remediation;
