@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { analyse } from '../analyse/index.js';
 import { type Bundle, readBundle, runId } from '../bundle/index.js';
 import { loadIntent, loadPhoenix } from '../intent/load.js';
@@ -39,7 +39,7 @@ export async function analyseBundleDir(
   const intent = await resolveIntent(bundle, opts.intentPath);
   const { manifest } = bundle;
   const started = new Date(manifest.startedAt);
-  return analyse(facts, intent, {
+  const report = analyse(facts, intent, {
     startedAt: manifest.startedAt,
     finishedAt: manifest.finishedAt,
     evidence: evidenceRefs(bundle),
@@ -49,6 +49,28 @@ export async function analyseBundleDir(
     files,
     rerun: opts.rerun,
   });
+  return { ...report, intentFile: await intentRecord(bundle, opts.intentPath) };
+}
+
+// Which intent the verdicts rest on, with a digest: one from the bundle is covered by the evidence
+// digest; one given to `render --intent` is not, and the report must say so.
+async function intentRecord(bundle: Bundle, explicit?: string): Promise<Report['intentFile']> {
+  if (explicit) {
+    const isDir = (await stat(explicit).catch(() => null))?.isDirectory();
+    const files = isDir
+      ? (await readdir(explicit))
+          .filter((n) => n.endsWith('.json'))
+          .sort()
+          .map((n) => join(explicit, n))
+      : [explicit];
+    const parts = await Promise.all(files.map(async (f) => `${sha256(await readFile(f))}  ${basename(f)}\n`));
+    return { path: resolve(explicit), sha256: sha256(parts.join('')), inEvidence: false };
+  }
+  const entries = bundle.manifest.evidence.filter((e) => e.path.startsWith('intent/'));
+  if (entries.length === 0) return null;
+  const digest = sha256(entries.map((e) => `${e.sha256}  ${e.path}\n`).join(''));
+  const path = entries.length === 1 ? (entries[0]?.path ?? 'intent/') : 'intent/phoenix';
+  return { path: `evidence/${path}`, sha256: digest, inEvidence: true };
 }
 
 async function resolveIntent(bundle: Bundle, explicit?: string): Promise<LoadedIntent | null> {

@@ -21,6 +21,9 @@ function titleBlock(report: Report) {
     tool: `${report.tool.name} ${report.tool.version}`,
     reportId: report.id ?? 'n/a',
     intentSource: report.intentSource ?? 'not stated',
+    intentFile: report.intentFile
+      ? `${report.intentFile.path} (sha256 ${report.intentFile.sha256.slice(0, 12)}${report.intentFile.inEvidence ? ', in the evidence' : ', given at render time, not in the evidence digest'})`
+      : null,
     complete: report.status === 'complete',
     statusLabel: report.status === 'complete' ? 'Complete' : 'Incomplete',
     incompleteSteps: report.incompleteSteps,

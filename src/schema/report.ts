@@ -187,6 +187,9 @@ export const ReportSchema = z.object({
   id: z.string().optional(), // report id: <host>-<UTC timestamp>
   evidenceDigest: z.string().optional(), // sha256 over the manifest's evidence list, for sign-off
   intentSource: z.enum(['native', 'phoenix', 'none']).optional(),
+  // The intent file(s) compared against: from the bundle's evidence, or given at render time
+  // (then not covered by the evidence digest, and the report says so).
+  intentFile: z.object({ path: z.string(), sha256: z.string(), inEvidence: z.boolean() }).nullable().optional(),
   issues: z.array(IssueSchema).optional(), // parse problems in the collected files
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -117,3 +117,26 @@ test.serial('render refuses to re-hash a tampered report in place; --out renders
   t.true(warned.stdout.some((l) => l.endsWith('report.md')));
   await rm(out, { recursive: true });
 });
+
+test.serial(
+  'the report names the intent its verdicts rest on, and whether the evidence digest covers it',
+  async (t) => {
+    const out = await mkdtemp(join(tmpdir(), 'pa-demo-'));
+    t.is(await main(['demo', '--out', out, '--format', 'json'], bufferIo()), 0);
+    const dir = join(out, 'pve1', 'latest');
+    const inBundle = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    t.like(inBundle.intentFile, { path: 'evidence/intent/phoenix', inEvidence: true });
+
+    const intent = new URL('../lab/scenarios/common/intent.yml', import.meta.url).pathname;
+    const io = bufferIo();
+    t.is(await main(['render', dir, '--intent', intent, '--out', join(out, 'native'), '--format', 'json,html'], io), 0);
+    const given = JSON.parse(await readFile(join(out, 'native', 'report.json'), 'utf8'));
+    t.like(given.intentFile, { path: intent, inEvidence: false });
+    t.regex(given.intentFile.sha256, /^[0-9a-f]{64}$/);
+    t.regex(
+      await readFile(join(out, 'native', 'report.html'), 'utf8'),
+      /given at render time, not in the evidence digest/,
+    );
+    await rm(out, { recursive: true });
+  },
+);
