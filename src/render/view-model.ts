@@ -81,7 +81,9 @@ export function buildViewModel(report: Report, ctx: RenderContext) {
     remediation: { steps: remediation.steps, notes: remediation.notes },
     guests: guestsView(report.guests),
     flows,
-    evidence: evidenceView(report, ctx),
+    evidence: evidenceView(report, ctx).filter((e) => !e.empty),
+    // empty outputs (mostly stderr) get one table row each instead of a page of headings
+    emptyEvidence: evidenceView(report, ctx).filter((e) => e.empty),
     issues: report.issues ?? [],
     signOff: {
       digest: report.evidenceDigest ?? 'not recorded',

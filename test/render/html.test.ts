@@ -182,3 +182,12 @@ test('each flow says which of intent, config and wire agree, and when nothing wa
   t.true(html.includes('not observed on the wire'));
   t.false(html.includes('config vs wire:'));
 });
+
+test('empty outputs are listed in one table instead of one block each', (t) => {
+  const path = seed.evidence[0]!.path;
+  const html = renderHtml(seed, { evidenceText: { ...ctx.evidenceText, [path]: '' } });
+  const table = /<table class="data ev-empty">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  t.true(table.includes(`<code>${path}</code>`));
+  t.false(html.includes(`<h3><span class="ev-no">E1</span>`), 'no block of its own');
+  t.notRegex(renderHtml(seed, ctx), /class="data ev-empty"/);
+});
