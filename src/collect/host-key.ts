@@ -74,6 +74,14 @@ export function hostKeyCheck(target: Target, policy: HostKeyPolicy): HostKeyChec
               );
               return false;
             case 'unknown':
+              // Like OpenSSH's accept-new: a host already known by another key type is not new.
+              if (verdict.otherTypes.length > 0) {
+                refused = new ConnectionError(
+                  'E_HOST_KEY',
+                  `${target.name}: REMOTE HOST IDENTIFICATION HAS CHANGED for ${where}: it sent ${shown}, but ${file} knows it only by ${verdict.otherTypes.join(', ')}; refusing to connect (if the change is expected, remove the old key with: ssh-keygen -R '${where}' -f ${file})`,
+                );
+                return false;
+              }
               if (policy.acceptNew) {
                 await appendKnownHost(file, target.address, target.port, blob);
                 return true;

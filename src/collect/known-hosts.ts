@@ -18,9 +18,11 @@ export type HostKeyVerdict =
   | { status: 'changed'; line: number; expected: string }
   | { status: 'revoked'; line: number };
 
-// OpenSSH writes the host field as "host" on port 22 and "[host]:port" otherwise.
+// OpenSSH writes the host field as "host" on port 22 and "[host]:port" otherwise, with the name in
+// lower case: hashed entries only match the lower-cased name.
 export function hostField(address: string, port: number): string {
-  return port === 22 ? address : `[${address}]:${port}`;
+  const host = address.toLowerCase();
+  return port === 22 ? host : `[${host}]:${port}`;
 }
 
 // "SHA256:..." exactly as ssh-keygen -l and ssh print it (base64 without padding).

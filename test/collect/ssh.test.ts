@@ -179,3 +179,15 @@ test('a key held only by a real ssh-agent is used when no key file is given', as
   t.teardown(() => s.close());
   t.is((await s.exec('echo via-agent', { timeoutSec: 5 })).stdout.toString(), 'via-agent\n');
 });
+
+test('a host known only by another key type is refused even with --accept-new-host-keys (as OpenSSH does)', async (t) => {
+  const dir = scratch();
+  execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', join(dir, 'other')]);
+  const other = readFileSync(join(dir, 'other.pub'), 'utf8').split(/\s+/).slice(0, 2).join(' ');
+  const kh = join(dir, 'known_hosts');
+  writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${other}\n`);
+  const err = await refusal(connect(target(), { knownHostsPath: kh, acceptNew: true }));
+  t.is(err.code, 'E_HOST_KEY');
+  t.regex(err.message, /REMOTE HOST IDENTIFICATION HAS CHANGED .* knows it only by ecdsa-sha2-nistp256/);
+  t.is(readFileSync(kh, 'utf8'), `[127.0.0.1]:${sshd.port} ${other}\n`, 'nothing was appended');
+});
