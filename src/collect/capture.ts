@@ -56,7 +56,7 @@ export async function startCapture(ctx: RunContext, steps: PlanStep[], state: Ca
     last = await exec(ctx, cat, listen.timeoutSec);
     if (last.stdout.toString().includes('listening on')) break;
     // tcpdump gave up (bad interface, no permission): its message is in the log already.
-    if (/tcpdump: |packets captured/.test(last.stdout.toString())) break;
+    if (/tcpdump: |packets? captured/.test(last.stdout.toString())) break;
     await sleep(POLL_MS);
   }
   const log = last?.stdout.toString() ?? '';
@@ -67,11 +67,14 @@ export async function startCapture(ctx: RunContext, steps: PlanStep[], state: Ca
   record(ctx, { ...listen, command: cat }, t0, last, { error });
 }
 
+// tcpdump's last words: "1 packet captured" or "3 packets captured".
+const CAPTURED = /\bpackets? captured\b/;
+
 // kill -INT, wait for "packets captured" so the pcap is flushed, keep its log and download it.
 export async function stopCapture(ctx: RunContext, steps: PlanStep[], state: CaptureState): Promise<void> {
   if (!state.dir || !state.pid) return;
   const stop = byId(steps, 'capture-stop');
-  const kill = fillTokens(stop.command, { pid: state.pid });
+  const kill = fillTokens(stop.command, { pid: state.pid, dir: state.dir });
   let t0 = new Date();
   const killed = await exec(ctx, kill, stop.timeoutSec);
   // "No such process": the capture already ended at its time or packet bound. Not a failure.
@@ -85,12 +88,12 @@ export async function stopCapture(ctx: RunContext, steps: PlanStep[], state: Cap
   let last: ExecResult | null = null;
   while (!stopped(ctx) && Date.now() < deadline) {
     last = await exec(ctx, cat, logStep.timeoutSec);
-    if (last.stdout.toString().includes('packets captured')) break;
+    if (CAPTURED.test(last.stdout.toString())) break;
     await sleep(POLL_MS);
   }
   const logPath = `capture/${state.bridge}.tcpdump.err`;
   if (last) await keepText(ctx, logPath, last.stdout, logStep.id);
-  const flushed = last?.stdout.toString().includes('packets captured') ?? false;
+  const flushed = CAPTURED.test(last?.stdout.toString() ?? '');
   record(ctx, { ...logStep, command: cat }, t0, last, {
     outputs: last ? [logPath] : [],
     error: flushed ? null : 'tcpdump did not report "packets captured": the pcap may be incomplete',

@@ -97,7 +97,13 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
       step('capture-listening', 'capture-start', timed(10, ['cat', '--', log])),
     ],
     stop: [
-      step('capture-stop', 'capture-stop', timed(10, ['kill', '-INT', PID_TOKEN])),
+      // Only while tcpdump still runs: once it printed "packets captured" it is gone, and its PID
+      // may belong to another process by now.
+      step(
+        'capture-stop',
+        'capture-stop',
+        timed(10, ['sh', '-c', `grep -qsE 'packets? captured' ${log} || kill -INT ${PID_TOKEN}`]),
+      ),
       step('capture-log', 'capture-stop', timed(10, ['cat', '--', log])),
       step('capture-download', 'capture-stop', `sftp get ${pcap}`, 60),
     ],
@@ -110,13 +116,16 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
 // `env kill`: the shell's builtin kill may not take `--`.
 export function cleanupCommand(withPid: boolean): string {
   const log = `${TMPDIR_TOKEN}/tcpdump.err`;
+  // Signals go out only while tcpdump has not said goodbye: after "packets captured" the process
+  // group is gone and its number may have been reused by something else on the node.
   const stop = [
     `env kill -INT -- -${PID_TOKEN} 2>/dev/null`,
-    `for i in $(seq 30); do grep -qs 'packets captured' ${log} && break; sleep 0.1; done`,
+    `for i in $(seq 30); do grep -qsE 'packets? captured' ${log} && break; sleep 0.1; done`,
     'sleep 0.1',
-    `env kill -KILL -- -${PID_TOKEN} 2>/dev/null`,
+    `grep -qsE 'packets? captured' ${log} || env kill -KILL -- -${PID_TOKEN} 2>/dev/null`,
   ];
-  const script = [...(withPid ? stop : []), `rm -rf -- ${TMPDIR_TOKEN}`].join('; ');
+  const guarded = `grep -qsE 'packets? captured' ${log} || { ${stop.join('; ')}; }`;
+  const script = [...(withPid ? [guarded] : []), `rm -rf -- ${TMPDIR_TOKEN}`].join('; ');
   return timed(20, ['sh', '-c', script]);
 }
 
@@ -162,7 +171,8 @@ export function probeStep(p: Probe): PlanStep {
 }
 
 const TMPDIR_RE = /^\/tmp\/pveaudit\.[A-Za-z0-9]{6}$/;
-const PID_RE = /^[1-9][0-9]{0,9}$/;
+// never 1: `kill -- -1` would signal every process on the node
+const PID_RE = /^([2-9]|[1-9][0-9]{1,9})$/;
 
 // Puts the node's run-time values into a capture step's command, after checking them as strictly as
 // every other value: only what mktemp and $! can print is accepted.

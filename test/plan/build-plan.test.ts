@@ -95,7 +95,8 @@ test('capture and probe commands carry the audit values, quoted', (t) => {
   t.is(byId('probe-from-host'), 'timeout --kill-after=5 28 curl -v --connect-timeout 3 http://10.0.0.12/ 2>&1');
   t.is(
     byId('cleanup'),
-    "timeout --kill-after=5 20 sh -c 'env kill -INT -- -@PID@ 2>/dev/null; for i in $(seq 30); do grep -qs '\\''packets captured'\\'' @TMPDIR@/tcpdump.err && break; sleep 0.1; done; sleep 0.1; env kill -KILL -- -@PID@ 2>/dev/null; rm -rf -- @TMPDIR@'",
+    // no signal once tcpdump reported "packets captured": its PID may have been reused
+    "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || { env kill -INT -- -@PID@ 2>/dev/null; for i in $(seq 30); do grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err && break; sleep 0.1; done; sleep 0.1; grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || env kill -KILL -- -@PID@ 2>/dev/null; }; rm -rf -- @TMPDIR@'",
   );
 });
 
@@ -105,6 +106,9 @@ test('run-time values are checked before they reach a command', (t) => {
   t.throws(() => fillTokens(cmd, { dir: '/', pid: '1' }));
   t.throws(() => fillTokens(cmd, { dir: '/tmp/pveaudit.Ab12Cd', pid: '1; reboot' }));
   t.throws(() => fillTokens(cmd, { dir: null, pid: '1' }));
+  // PID 1 is refused even with a good directory: `kill -- -1` would signal every process
+  t.throws(() => fillTokens(cmd, { dir: '/tmp/pveaudit.Ab12Cd', pid: '1' }));
+  t.is(fillTokens(cmd, { dir: '/tmp/pveaudit.Ab12Cd', pid: '10' }), 'rm -rf -- /tmp/pveaudit.Ab12Cd; kill 10');
 });
 
 test('the dry run shows every command, with the conditions of node-dependent steps', (t) => {
@@ -117,7 +121,11 @@ test('the dry run shows every command, with the conditions of node-dependent ste
       (l) => l.startsWith('nohup timeout --kill-after=5 15 tcpdump') && l.includes('-w <tmpdir>/capture.pcap'),
     ),
   );
-  t.true(lines.includes('timeout --kill-after=5 10 kill -INT <pid>'));
+  t.true(
+    lines.includes(
+      "timeout --kill-after=5 10 sh -c 'grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err || kill -INT <pid>'",
+    ),
+  );
   const all = printPlan(buildPlan({ ...audit, guests: 'all' }, 'pve1'));
   t.true(all.includes('timeout --kill-after=5 20 pct config <vmid>    # for each vmid <vmid> in pct list'));
 });
