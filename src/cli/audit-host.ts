@@ -1,9 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type BundleWriter, openBundleWriter } from '../bundle/index.js';
 import { collectHost, NOT_PROXMOX } from '../collect/run-plan.js';
 import { connect, type SshSession } from '../collect/ssh.js';
+import { PHOENIX_FILES } from '../intent/phoenix-schema.js';
 import { PveauditError } from '../lib/errors.js';
+import { redactSecrets } from '../lib/redact.js';
 import type { LoadedAudit } from '../plan/audit-file.js';
 import type { Target } from '../plan/targets.js';
 import type { Format } from '../render/index.js';
@@ -118,9 +120,13 @@ async function keepIntent(writer: BundleWriter, loaded: LoadedAudit): Promise<un
     return { ...audit, intent: path };
   }
   if (audit.phoenix) {
-    for (const name of (await readdir(audit.phoenix)).filter((n) => n.endsWith('.json')).sort()) {
+    // Only the three files the importer reads: anything else in that directory is none of the
+    // audit's business (and may hold secrets). They are redacted like every other evidence text.
+    for (const name of Object.values(PHOENIX_FILES).sort()) {
       const src = join(audit.phoenix, name);
-      if ((await stat(src)).isFile()) await writer.addEvidence(`intent/phoenix/${name}`, await readFile(src), null);
+      if ((await stat(src).catch(() => null))?.isFile()) {
+        await writer.addEvidence(`intent/phoenix/${name}`, redactSecrets(await readFile(src, 'utf8')).text, null);
+      }
     }
     return { ...audit, phoenix: 'intent/phoenix' };
   }

@@ -73,6 +73,13 @@ const RULES: Rule[] = [
     replace: (m) => (done(m[3]) ? null : `${m[1]}${m[2]}=${REDACTED}`),
   },
   {
+    what: 'secret environment value',
+    // lxc.environment: POSTGRES_PASSWORD=..., qemu args/env: ...,password=..., DB_PASS=..., API_KEY=...
+    // (PVEAPIToken and PVEAuthCookie have rules of their own above.)
+    re: /(^|[\s,'"[])(?!PVEAPIToken=|PVEAuthCookie=)((?:[A-Za-z_][A-Za-z0-9_]*?)?(?:PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)[A-Za-z0-9_]*)=([^\s,'"\]]+)/gi,
+    replace: (m) => (done(m[3]) ? null : `${m[1]}${m[2]}=${REDACTED}`),
+  },
+  {
     what: 'URL password',
     re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@'"]+:)([^\s/@'"]+)(@)/gi,
     replace: (m) => (done(m[2]) ? null : `${m[1]}${REDACTED}${m[3]}`),

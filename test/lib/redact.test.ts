@@ -89,3 +89,18 @@ test('a guest config keeps the cipassword key but not its hash; qm config maskin
   t.is(redactSecrets(masked).text, masked);
   t.deepEqual(redactSecrets(masked).redactions, []);
 });
+
+test('secret-looking environment and option values in guest configs are redacted; ordinary ones are not', (t) => {
+  const conf = [
+    'features: keyctl=1,nesting=1',
+    'lxc.environment: POSTGRES_PASSWORD=hunter2-lab-secret',
+    'lxc.environment = DB_PASS=s3cr3t',
+    'args: -spice port=5900,password=spicepw',
+    'net0: name=eth0,bridge=vmbr0,firewall=1,ip=10.0.0.12/24',
+  ].join('\n');
+  const r = redactSecrets(conf);
+  t.false(/hunter2|s3cr3t|spicepw/.test(r.text), r.text);
+  t.true(r.text.includes('features: keyctl=1,nesting=1'));
+  t.true(r.text.includes('POSTGRES_PASSWORD=[REDACTED]'));
+  t.true(r.text.includes('net0: name=eth0,bridge=vmbr0,firewall=1,ip=10.0.0.12/24'));
+});
