@@ -30,8 +30,12 @@ export async function verifyBundle(dir: string): Promise<VerifyResult> {
     const got = await sha256File(join(bundle.dir, path));
     if (got.sha256 !== want) changed.push(path);
   }
-  // Anything under evidence/ the manifest does not list was added afterwards.
-  const added = [...present].filter((p) => !expected.has(p) && p.startsWith(`${EVIDENCE_DIR}/`)).sort();
+  // Anything under evidence/ the manifest does not list was added afterwards; so was any symlink or
+  // other non-regular entry anywhere (a report.md -> /elsewhere link would redirect a re-render).
+  const added = [
+    ...[...present].filter((p) => !expected.has(p) && p.startsWith(`${EVIDENCE_DIR}/`)),
+    ...(await listOddEntries(bundle.dir)).map((p) => `${p} (not a regular file)`),
+  ].sort();
   return {
     ok: changed.length + missing.length + added.length === 0,
     checked: expected.size,
@@ -39,6 +43,13 @@ export async function verifyBundle(dir: string): Promise<VerifyResult> {
     missing: missing.sort(),
     added,
   };
+}
+
+async function listOddEntries(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => !e.isFile() && !e.isDirectory())
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'));
 }
 
 async function listFiles(root: string): Promise<string[]> {

@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { EvidenceError } from '../lib/errors.js';
 import { sha256, sha256File } from '../lib/hash.js';
 import { TOOL } from '../lib/version.js';
 import { type EvidenceFile, type Manifest, ManifestSchema } from '../schema/manifest.js';
@@ -105,6 +106,11 @@ export async function replaceOutputs(dir: string, outputs: Record<string, Buffer
   const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')));
   const entries = new Map(manifest.outputs.map((o) => [o.path, o]));
   for (const [name, content] of Object.entries(outputs)) {
+    // never write through a link planted in the directory
+    const existing = await lstat(join(dir, name)).catch(() => null);
+    if (existing && !existing.isFile()) {
+      throw new EvidenceError(`${name} is not a regular file; refusing to overwrite it`, { file: join(dir, name) });
+    }
     await writeFile(join(dir, name), content);
     const buf = typeof content === 'string' ? Buffer.from(content) : content;
     entries.set(name, { path: name, sha256: sha256(buf), bytes: buf.length, step: null });

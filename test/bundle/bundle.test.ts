@@ -89,3 +89,18 @@ test('a directory without a manifest gets an error that says so', async (t) => {
   await t.throwsAsync(() => readBundle(root), { message: /manifest\.json: schemaVersion/ });
   await rm(root, { recursive: true });
 });
+
+test('a symlink planted in a report directory fails verify and is never written through', async (t) => {
+  const { symlink } = await import('node:fs/promises');
+  const { replaceOutputs } = await import('../../src/bundle/index.js');
+  const { root, final } = await makeBundle();
+  const victim = join(root, 'victim.txt');
+  await writeFile(victim, 'precious');
+  await symlink(victim, join(final, 'report.md'));
+  const r = await verifyBundle(final);
+  t.false(r.ok);
+  t.deepEqual(r.added, ['report.md (not a regular file)']);
+  await t.throwsAsync(() => replaceOutputs(final, { 'report.md': '# overwritten' }), { message: /not a regular file/ });
+  t.is(await readFile(victim, 'utf8'), 'precious');
+  await rm(root, { recursive: true });
+});
