@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { EvidenceError } from '../lib/errors.js';
@@ -81,6 +81,8 @@ export async function openBundleWriter(opts: {
     },
     async abort() {
       await rm(dir, { recursive: true, force: true });
+      // and the host's directory if this run was the only thing in it
+      await rmdir(hostDir).catch(() => undefined);
     },
   };
 }

@@ -42,8 +42,12 @@ export async function auditHost(target: Target, run: HostRun): Promise<HostOutco
   const startedAt = new Date();
   run.progress.note(target.name, 'connecting');
   const open = () => connect(target, { knownHostsPath: run.knownHostsPath, acceptNew: run.acceptNew });
-  const session = await open();
+  // The report directory first: if it cannot be made, no session is opened on the node.
   const writer = await openBundleWriter({ reportsRoot: run.out, host: target.name, startedAt });
+  const session = await open().catch(async (err: unknown) => {
+    await writer.abort();
+    throw err;
+  });
   const sessions: SshSession[] = [session];
   try {
     const auditRecord = await keepIntent(writer, run.audit);

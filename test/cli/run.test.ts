@@ -162,3 +162,14 @@ test.serial('a missing Chromium stops a PDF run before the first connection', as
   t.is(connections, before, 'no connection was made');
   t.false(existsSync(opts.out), 'no report directory was started');
 });
+
+test.serial('an output directory that cannot be created stops the host before any connection', async (t) => {
+  const { opts, dir } = files({ port: counterPort() });
+  const blocker = join(dir, 'not-a-dir');
+  writeFileSync(blocker, 'a file where the reports directory should be');
+  const before = connections;
+  const io = bufferIo();
+  t.is(await runCommand({ ...opts, out: blocker }, io), 2);
+  t.regex(io.stderr.join('\n'), /ENOTDIR|not a directory/i);
+  t.is(connections, before, 'no connection was opened');
+});
