@@ -49,24 +49,33 @@ e2e('Ctrl-C (abort) during the capture: capture stopped, files removed, no finis
   });
 });
 
-e2e('SIGTERM to a running `pveaudit run`: it cleans the node up before it exits', async (t) => {
-  await withLab(t, 'seed', 27, async (l, out) => {
-    const args = ['-i', l.inventory, '-a', l.audit, '--known-hosts', l.knownHosts, '--out', out, '--format', 'json'];
-    const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const { seen, fire } = onCapture(l, () => void child.kill('SIGTERM'));
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (!seen.done && stderr.split('\n').some((line) => CAPTURING.test(line))) fire();
+const SIGNALLINGS: [string, NodeJS.Signals[], number][] = [
+  ['SIGTERM', ['SIGTERM'], 27],
+  ['a double Ctrl-C', ['SIGINT', 'SIGINT'], 16],
+  ['SIGHUP (the terminal closed)', ['SIGHUP'], 15],
+];
+
+for (const [what, signals, index] of SIGNALLINGS)
+  e2e(`${what} to a running \`pveaudit run\`: it cleans the node up before it exits`, async (t) => {
+    await withLab(t, 'seed', index, async (l, out) => {
+      const args = ['-i', l.inventory, '-a', l.audit, '--known-hosts', l.knownHosts, '--out', out, '--format', 'json'];
+      const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const { seen, fire } = onCapture(l, () => {
+        for (const s of signals) child.kill(s);
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (!seen.done && stderr.split('\n').some((line) => CAPTURING.test(line))) fire();
+      });
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      await seen.done;
+      t.truthy(seen.capture, stderr);
+      t.is(code, 2, stderr);
+      t.deepEqual(await leftovers(l, seen.capture?.dir ?? null), { tcpdump: '', files: '' });
+      t.deepEqual(finishedRuns(out, 'pve'), []);
     });
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    await seen.done;
-    t.truthy(seen.capture, stderr);
-    t.is(code, 2, stderr);
-    t.deepEqual(await leftovers(l, seen.capture?.dir ?? null), { tcpdump: '', files: '' });
-    t.deepEqual(finishedRuns(out, 'pve'), []);
   });
-});
 
 e2e('a dropped connection during the capture: cleaned up over a new connection, incomplete report kept', async (t) => {
   await withLab(t, 'seed', 28, async (l, out) => {

@@ -101,13 +101,17 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
 // Ctrl-C and SIGTERM abort the run; cleanup on the node still happens before the process exits.
 function interruptOnSignals(): AbortController & { dispose(): void } {
   const ctl = new AbortController();
-  const onSignal = () => ctl.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // A second Ctrl-C, or a closed terminal (SIGHUP), must not cut the node's cleanup short: the
+  // handlers stay installed until the run is over, and cleanup is bounded by its own timeouts.
+  const onSignal = () => {
+    if (ctl.signal.aborted) process.stderr.write('pveaudit: still removing the capture from the node; please wait\n');
+    ctl.abort();
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
   return Object.assign(ctl, {
     dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const s of signals) process.off(s, onSignal);
     },
   });
 }
