@@ -141,7 +141,15 @@ export function cleanupStep(): PlanStep {
 }
 
 export function probeStep(p: Probe): PlanStep {
-  const curl: (string | number)[] = ['curl', '-v', '--connect-timeout', p.connectTimeout];
+  // --max-time bounds curl itself: inside a VM the guest agent stops waiting, but not curl.
+  const curl: (string | number)[] = [
+    'curl',
+    '-v',
+    '--connect-timeout',
+    p.connectTimeout,
+    '--max-time',
+    p.connectTimeout + 15,
+  ];
   if (p.cacert) curl.push('--cacert', p.cacert);
   if (p.resolve) curl.push('--resolve', p.resolve);
   curl.push(p.url);

@@ -86,13 +86,16 @@ test('capture and probe commands carry the audit values, quoted', (t) => {
   );
   t.is(
     byId('probe-traefik-to-portainer'),
-    'timeout --kill-after=5 30 pct exec 102 -- curl -v --connect-timeout 5 --cacert /ssl/phoenix_ca.crt --resolve portainer.internal.thinkheads.ai:443:10.0.0.101 https://portainer.internal.thinkheads.ai 2>&1',
+    'timeout --kill-after=5 30 pct exec 102 -- curl -v --connect-timeout 5 --max-time 20 --cacert /ssl/phoenix_ca.crt --resolve portainer.internal.thinkheads.ai:443:10.0.0.101 https://portainer.internal.thinkheads.ai 2>&1',
   );
   t.is(
     byId('probe-from-vm'),
-    'timeout --kill-after=5 30 qm guest exec 1001 --timeout 25 -- curl -v --connect-timeout 5 http://10.0.0.12/',
+    'timeout --kill-after=5 30 qm guest exec 1001 --timeout 25 -- curl -v --connect-timeout 5 --max-time 20 http://10.0.0.12/',
   );
-  t.is(byId('probe-from-host'), 'timeout --kill-after=5 28 curl -v --connect-timeout 3 http://10.0.0.12/ 2>&1');
+  t.is(
+    byId('probe-from-host'),
+    'timeout --kill-after=5 28 curl -v --connect-timeout 3 --max-time 18 http://10.0.0.12/ 2>&1',
+  );
   t.is(
     byId('cleanup'),
     // no signal once tcpdump reported "packets captured": its PID may have been reused
