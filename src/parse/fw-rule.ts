@@ -52,6 +52,11 @@ function issue(ctx: RuleContext, code: string, message: string, severity: Issue[
   return { file: ctx.file, line: ctx.line, ...(column ? { column } : {}), severity, code, message };
 }
 
+// A line Proxmox cannot parse at all: no rule, one issue saying where.
+function skipped(ctx: RuleContext, message: string, column: number | undefined): { rule: null; issues: Issue[] } {
+  return { rule: null, issues: [issue(ctx, 'fw-rule-unparseable', message, 'error', column)] };
+}
+
 // One rule line as Perl's parse_fw_rule + verify_rule read it. rule is null when the line cannot
 // be parsed at all (Proxmox skips it); verification failures are kept in rule.errors.
 export function parseRuleLine(text: string, ctx: RuleContext): { rule: FwRule | null; issues: Issue[] } {
@@ -62,20 +67,7 @@ export function parseRuleLine(text: string, ctx: RuleContext): { rule: FwRule | 
   const enabled = !line.startsWith('|');
   if (!enabled) line = line.slice(1);
   const head = /^(\S+)\s+(\S+)\s*/.exec(line);
-  if (!head) {
-    return {
-      rule: null,
-      issues: [
-        issue(
-          ctx,
-          'fw-rule-unparseable',
-          `skipped rule "${written}": expected "DIRECTION ACTION [options]"`,
-          'error',
-          1,
-        ),
-      ],
-    };
-  }
+  if (!head) return skipped(ctx, `skipped rule "${written}": expected "DIRECTION ACTION [options]"`, 1);
   const dirWritten = head[1] as string;
   const actionWritten = head[2] as string;
   line = line.slice(head[0].length);
@@ -98,18 +90,7 @@ export function parseRuleLine(text: string, ctx: RuleContext): { rule: FwRule | 
   if (line.length > 0) {
     const column = written.indexOf(line) + 1 || undefined;
     const why = isGroup ? ' (a GROUP rule takes only -i)' : '';
-    return {
-      rule: null,
-      issues: [
-        issue(
-          ctx,
-          'fw-rule-unparseable',
-          `skipped rule: unable to parse rule parameters "${line}"${why}`,
-          'error',
-          column,
-        ),
-      ],
-    };
+    return skipped(ctx, `skipped rule: unable to parse rule parameters "${line}"${why}`, column);
   }
   const rule: FwRule = {
     file: ctx.file,

@@ -65,6 +65,7 @@ export function buildViewModel(report: Report, ctx: RenderContext) {
   const meta = documentMeta(report);
   const remediation = remediationView(report);
   const flows = flowsView(report);
+  const evidence = evidenceView(report, ctx);
   return {
     meta,
     title: titleBlock(report),
@@ -81,9 +82,9 @@ export function buildViewModel(report: Report, ctx: RenderContext) {
     remediation: { steps: remediation.steps, notes: remediation.notes },
     guests: guestsView(report.guests),
     flows,
-    evidence: evidenceView(report, ctx).filter((e) => !e.empty),
+    evidence: evidence.filter((e) => !e.empty),
     // empty outputs (mostly stderr) get one table row each instead of a page of headings
-    emptyEvidence: evidenceView(report, ctx).filter((e) => e.empty),
+    emptyEvidence: evidence.filter((e) => e.empty),
     issues: report.issues ?? [],
     signOff: {
       digest: report.evidenceDigest ?? 'not recorded',
