@@ -1,8 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyse } from '../analyse/index.js';
 import { type Bundle, readBundle, runId } from '../bundle/index.js';
 import { loadIntent, loadPhoenix } from '../intent/load.js';
+import { PHOENIX_FILES } from '../intent/phoenix-schema.js';
 import type { LoadedIntent } from '../intent/schema.js';
 import { UsageError } from '../lib/errors.js';
 import { sha256 } from '../lib/hash.js';
@@ -56,10 +57,9 @@ export async function analyseBundleDir(
 // digest; one given to `render --intent` is not, and the report must say so.
 async function intentRecord(bundle: Bundle, explicit?: string): Promise<Report['intentFile']> {
   if (explicit) {
-    const isDir = (await stat(explicit).catch(() => null))?.isDirectory();
-    const files = isDir
-      ? (await readdir(explicit))
-          .filter((n) => n.endsWith('.json'))
+    // a Phoenix directory: exactly the files the importer reads
+    const files = (await isDirectory(explicit))
+      ? Object.values(PHOENIX_FILES)
           .sort()
           .map((n) => join(explicit, n))
       : [explicit];
@@ -73,10 +73,12 @@ async function intentRecord(bundle: Bundle, explicit?: string): Promise<Report['
   return { path: `evidence/${path}`, sha256: digest, inEvidence: true };
 }
 
+// --intent names a native intent file or a Phoenix directory.
+const isDirectory = async (path: string) => (await stat(path).catch(() => null))?.isDirectory() ?? false;
+
 async function resolveIntent(bundle: Bundle, explicit?: string): Promise<LoadedIntent | null> {
   if (explicit) {
-    const isDir = (await stat(explicit).catch(() => null))?.isDirectory();
-    return isDir ? loadPhoenix(explicit) : loadIntent(explicit);
+    return (await isDirectory(explicit)) ? loadPhoenix(explicit) : loadIntent(explicit);
   }
   // A run stores the intent it compared against, so re-rendering needs nothing but the bundle.
   const paths = bundle.manifest.evidence.map((e) => e.path);

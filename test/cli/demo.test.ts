@@ -140,3 +140,20 @@ test.serial(
     await rm(out, { recursive: true });
   },
 );
+
+test.serial('a Phoenix --intent is recorded by the three files the importer reads, nothing else there', async (t) => {
+  const { cp } = await import('node:fs/promises');
+  const out = await mkdtemp(join(tmpdir(), 'pa-demo-'));
+  t.is(await main(['demo', '--out', out, '--format', 'json'], bufferIo()), 0);
+  const dir = join(out, 'pve1', 'latest');
+  const phoenix = join(out, 'phoenix');
+  await cp(new URL('../lab/scenarios/common/phoenix', import.meta.url).pathname, phoenix, { recursive: true });
+  const digest = async (name: string) => {
+    t.is(await main(['render', dir, '--intent', phoenix, '--out', join(out, name), '--format', 'json'], bufferIo()), 0);
+    return JSON.parse(await readFile(join(out, name, 'report.json'), 'utf8')).intentFile.sha256 as string;
+  };
+  const before = await digest('a');
+  await writeFile(join(phoenix, 'notes.json'), '{"unrelated": true}');
+  t.is(await digest('b'), before);
+  await rm(out, { recursive: true });
+});
