@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionSchema, GuestTypeSchema, IssueSchema, SeveritySchema } from './common.js';
+import { ReasonSchema } from './reason.js';
 
 // report.json, schemaVersion "1": DESIGN.md lists the contract fields; fields may be added, none removed or renamed.
 
@@ -54,6 +55,37 @@ export type ProbeObservation = z.infer<typeof ProbeObservationSchema>;
 
 export const EndpointSchema = z.object({ zone: z.string().nullable(), ip: z.string().nullable() });
 
+// The kernel's verdict for a flow (iptables-save / nft list ruleset as loaded), not the files'.
+export const LiveVerdictSchema = z.object({
+  backend: z.enum(['iptables', 'nftables']),
+  action: z.enum(['ACCEPT', 'DROP', 'REJECT', 'unknown']),
+  chain: z.string().nullable(),
+  rule: z.number().int().positive().nullable(), // 1-based position in chain; null for a policy
+  text: z.string().nullable(),
+  reason: ReasonSchema,
+});
+export type LiveVerdict = z.infer<typeof LiveVerdictSchema>;
+
+export const KernelCountersSchema = z.object({
+  rules: z.array(
+    z.object({
+      chain: z.string(),
+      rule: z.number().int().positive(),
+      text: z.string(),
+      packets: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type KernelCounters = z.infer<typeof KernelCountersSchema>;
+
+export const DriftSchema = z.object({
+  chain: z.string(),
+  kind: z.enum(['extra', 'missing', 'changed']),
+  text: z.string(),
+  reason: ReasonSchema,
+});
+export type Drift = z.infer<typeof DriftSchema>;
+
 export const FlowSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -67,6 +99,7 @@ export const FlowSchema = z.object({
       action: ActionSchema,
       decidedBy: DecidedBySchema,
       trace: z.array(z.string()).optional(),
+      reason: ReasonSchema.optional(),
     })
     .nullable(),
   observed: z
@@ -79,6 +112,9 @@ export const FlowSchema = z.object({
   // Additions: where the flow came from and whether config, simulation and observation agree.
   source: z.enum(['intent', 'probe', 'both']).optional(),
   agreement: z.enum(['agree', 'disagree', 'partial']).optional(),
+  // Second round: the flow walked through the LIVE kernel ruleset, and the counters that rose.
+  live: LiveVerdictSchema.nullable().optional(),
+  kernel: KernelCountersSchema.nullable().optional(),
 });
 export type Flow = z.infer<typeof FlowSchema>;
 
@@ -105,6 +141,7 @@ export const FindingSchema = z.object({
   // Additions: the sentence that says what was found.
   detail: z.string().optional(),
   outcome: z.enum(['fail', 'error']).optional(),
+  reason: ReasonSchema.optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
@@ -154,6 +191,7 @@ export const RootCauseSchema = z.object({
   layer: z.enum(['firewall', 'service', 'tls', 'dns', 'routing', 'unknown']),
   flow: z.string().nullable(), // a flow id
   decidedBy: DecidedBySchema.nullable(),
+  reason: ReasonSchema.optional(),
 });
 export type RootCause = z.infer<typeof RootCauseSchema>;
 
@@ -191,5 +229,6 @@ export const ReportSchema = z.object({
   // (then not covered by the evidence digest, and the report says so).
   intentFile: z.object({ path: z.string(), sha256: z.string(), inEvidence: z.boolean() }).nullable().optional(),
   issues: z.array(IssueSchema).optional(), // parse problems in the collected files
+  drift: z.array(DriftSchema).optional(), // live ruleset vs what the configuration compiles to
 });
 export type Report = z.infer<typeof ReportSchema>;
