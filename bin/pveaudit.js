@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx so `npm ci` alone makes `npx pveaudit` work (no build step).
-import { register } from 'tsx/esm/api';
+// Starts the compiled CLI in dist/ (built by `npm ci` through `prepare`, or by `npm run build`). Without
+// dist/, or with PVEAUDIT_FROM_SOURCE=1, it runs the TypeScript sources through tsx (a checkout with
+// dev dependencies), saying so when dist/ is the reason.
+import { existsSync } from 'node:fs';
 
 // `pveaudit ... | head` closes the pipe early: stop quietly, as other command-line tools do.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,6 +12,23 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const fromSource = process.env.PVEAUDIT_FROM_SOURCE === '1';
+const built = existsSync(new URL('../dist/main.js', import.meta.url));
+let main;
+if (built && !fromSource) {
+  ({ main } = await import('../dist/main.js'));
+} else {
+  const root = new URL('..', import.meta.url).pathname;
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write(`pveaudit: dist/ is missing in ${root}: run \`npm run build\` there (\`npm ci\` does it too)\n`);
+    process.exit(2);
+  }
+  if (!fromSource)
+    process.stderr.write(`pveaudit: dist/ is missing (\`npm run build\`); running the sources through tsx, slower\n`);
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

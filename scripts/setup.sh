@@ -42,3 +42,5 @@ if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
   touch "$stamp"
 fi
+# bin/pveaudit.js starts from dist/: rebuild it (under a second) so it never runs older code than src/
+npm run --silent build

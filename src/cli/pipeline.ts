@@ -8,8 +8,7 @@ import type { LoadedIntent } from '../intent/schema.js';
 import { UsageError } from '../lib/errors.js';
 import { sha256 } from '../lib/hash.js';
 import { parseBundle } from '../parse/index.js';
-import { type Format, renderAll } from '../render/index.js';
-import { openPdfPrinter, type PdfPrinter } from '../render/pdf.js';
+import { type Format, openPdfPrinter, type PdfPrinter, renderAll } from '../render/index.js';
 import type { EvidenceRef, Report } from '../schema/report.js';
 
 export const ALL_FORMATS: readonly Format[] = ['html', 'pdf', 'json', 'md'];

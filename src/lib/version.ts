@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { rootPath } from './root.js';
 
 // Read once from package.json so reports, manifests and --version never disagree.
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(rootPath('package.json'), 'utf8')) as {
   name: string;
   version: string;
 };

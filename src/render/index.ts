@@ -1,8 +1,6 @@
 import type { Report } from '../schema/report.js';
 import { documentMeta } from './doc-meta.js';
-import { renderHtml } from './html.js';
-import { renderMarkdown } from './markdown.js';
-import { openPdfPrinter, type PdfPrinter, type PrintOptions } from './pdf.js';
+import type { PdfPrinter, PrintOptions } from './pdf.js';
 import type { RenderContext } from './vm-evidence.js';
 
 export type { PdfPrinter } from './pdf.js';
@@ -17,7 +15,7 @@ export interface RenderOptions {
 interface Job {
   report: Report;
   ctx: RenderContext;
-  html: () => string; // shared, so pdf and html render the template once
+  html: () => Promise<string>; // shared, so pdf and html render the template once
   printer: () => Promise<PdfPrinter>;
   paper: PrintOptions['format'];
 }
@@ -27,11 +25,17 @@ export const FORMATS: Record<Format, { file: string; render: (job: Job) => Promi
   html: { file: 'report.html', render: async (j) => j.html() },
   pdf: {
     file: 'report.pdf',
-    render: async (j) => (await j.printer()).print(j.html(), { format: j.paper, ...documentMeta(j.report) }),
+    render: async (j) => (await j.printer()).print(await j.html(), { format: j.paper, ...documentMeta(j.report) }),
   },
   json: { file: 'report.json', render: async (j) => `${JSON.stringify(j.report, null, 2)}\n` },
-  md: { file: 'report.md', render: async (j) => renderMarkdown(j.report) },
+  md: { file: 'report.md', render: async (j) => (await import('./markdown.js')).renderMarkdown(j.report) },
 };
+
+// The renderers load on first use: a json-only render never loads Handlebars, and puppeteer-core (with
+// its ~100 modules) loads only when a PDF is asked for.
+export async function openPdfPrinter(opts?: { executablePath?: string }): Promise<PdfPrinter> {
+  return (await import('./pdf.js')).openPdfPrinter(opts);
+}
 
 export function isFormat(s: string): s is Format {
   return Object.hasOwn(FORMATS, s);
@@ -52,8 +56,8 @@ export async function renderAll(
     report,
     ctx,
     paper: opts.paper ?? 'A4',
-    html: () => {
-      html ??= renderHtml(report, ctx);
+    html: async () => {
+      html ??= (await import('./html.js')).renderHtml(report, ctx);
       return html;
     },
     printer: async () => {

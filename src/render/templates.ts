@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { rootPath } from '../lib/root.js';
 import type { ViewModel } from './view-model.js';
 
-const DIR = new URL('../../templates/', import.meta.url);
+const DIR = rootPath('templates');
 
 interface Loaded {
   report: Handlebars.TemplateDelegate<ViewModel & { css: string }>;
@@ -18,14 +20,14 @@ let loaded: Loaded | null = null;
 export function templates(): Loaded {
   if (loaded) return loaded;
   const hb = Handlebars.create();
-  const partials = new URL('partials/', DIR);
+  const partials = join(DIR, 'partials');
   for (const file of readdirSync(partials).sort()) {
-    if (file.endsWith('.hbs')) hb.registerPartial(file.slice(0, -4), readFileSync(new URL(file, partials), 'utf8'));
+    if (file.endsWith('.hbs')) hb.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
   }
   loaded = {
-    report: hb.compile(readFileSync(new URL('report.hbs', DIR), 'utf8'), { strict: true, noEscape: false }),
-    diff: hb.compile(readFileSync(new URL('diff.hbs', DIR), 'utf8'), { strict: true, noEscape: false }),
-    css: readFileSync(new URL('report.css', DIR), 'utf8'),
+    report: hb.compile(readFileSync(join(DIR, 'report.hbs'), 'utf8'), { strict: true, noEscape: false }),
+    diff: hb.compile(readFileSync(join(DIR, 'diff.hbs'), 'utf8'), { strict: true, noEscape: false }),
+    css: readFileSync(join(DIR, 'report.css'), 'utf8'),
   };
   return loaded;
 }

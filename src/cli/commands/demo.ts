@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { openBundleWriter, readBundle, verifyBundle } from '../../bundle/index.js';
 import { EvidenceError } from '../../lib/errors.js';
+import { rootPath } from '../../lib/root.js';
 import type { Io } from '../io.js';
 import { printReportSummary } from '../outputs.js';
 import { analyseBundleDir, openPrinterIfNeeded, parseFormats, parsePaper, writeReports } from '../pipeline.js';
 
-export const SAMPLE_DIR = fileURLToPath(new URL('../../../samples/seed', import.meta.url));
+export const SAMPLE_DIR = rootPath('samples', 'seed');
 
 // The bundled sample audit goes through the same path as a live run: bundle -> analyse -> render.
 export async function demoCommand(opts: { out?: string; format?: string; paper?: string }, io: Io): Promise<number> {

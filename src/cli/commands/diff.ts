@@ -3,7 +3,7 @@ import { diffReports } from '../../diff/index.js';
 import { changedNote, renderDiffMarkdown } from '../../diff/markdown.js';
 import { UsageError } from '../../lib/errors.js';
 import { diffMeta, renderDiffHtml } from '../../render/diff-html.js';
-import { openPdfPrinter } from '../../render/pdf.js';
+import { openPdfPrinter } from '../../render/index.js';
 import type { ReportDiff } from '../../schema/diff.js';
 import type { Io } from '../io.js';
 import { writeOutputFiles } from '../outputs.js';
