@@ -6,6 +6,7 @@ import { EvidenceError } from '../lib/errors.js';
 import { sha256, sha256File } from '../lib/hash.js';
 import { TOOL } from '../lib/version.js';
 import { type EvidenceFile, type Manifest, ManifestSchema } from '../schema/manifest.js';
+import { writing } from './output-error.js';
 import { checkEvidencePath, EVIDENCE_DIR, LATEST, MANIFEST, runId } from './paths.js';
 
 export type ManifestInput = Omit<Manifest, 'schemaVersion' | 'tool' | 'evidence' | 'outputs'>;
@@ -32,8 +33,10 @@ export async function openBundleWriter(opts: {
   const hostDir = join(opts.reportsRoot, safeName(opts.host));
   const id = runId(opts.startedAt);
   const dir = join(hostDir, `.tmp-${id}-${process.pid}`);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(join(dir, EVIDENCE_DIR), { recursive: true });
+  await writing(opts.reportsRoot, async () => {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(join(dir, EVIDENCE_DIR), { recursive: true });
+  });
   const evidence: EvidenceFile[] = [];
 
   const record = (path: string, digest: { sha256: string; bytes: number }, step: string | null) => {
@@ -51,40 +54,46 @@ export async function openBundleWriter(opts: {
     async addEvidence(path, data, step) {
       const rel = checkEvidencePath(path);
       const target = join(dir, EVIDENCE_DIR, rel);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, data);
+      await writing(opts.reportsRoot, async () => {
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, data);
+      });
       const buf = typeof data === 'string' ? Buffer.from(data) : data;
       return record(rel, { sha256: sha256(buf), bytes: buf.length }, step);
     },
     async addEvidenceFile(path, srcFile, step) {
       const rel = checkEvidencePath(path);
       const target = join(dir, EVIDENCE_DIR, rel);
-      await mkdir(dirname(target), { recursive: true });
-      await pipeline(createReadStream(srcFile), createWriteStream(target));
+      await writing(opts.reportsRoot, async () => {
+        await mkdir(dirname(target), { recursive: true });
+        await pipeline(createReadStream(srcFile), createWriteStream(target));
+      });
       return record(rel, await sha256File(target), step);
     },
     async seal(input) {
-      await writeManifest(dir, input, evidence, []);
+      await writing(opts.reportsRoot, () => writeManifest(dir, input, evidence, []));
     },
-    async finish(input, outputs) {
-      const outputEntries: EvidenceFile[] = [];
-      for (const [name, content] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
-        await writeFile(join(dir, name), content);
-        const buf = typeof content === 'string' ? Buffer.from(content) : content;
-        outputEntries.push({ path: name, sha256: sha256(buf), bytes: buf.length, step: null });
-      }
-      await writeManifest(dir, input, evidence, outputEntries);
-      const final = await freeName(hostDir, id);
-      await rename(dir, final);
-      await pointLatest(hostDir, final);
-      return final;
-    },
+    finish: (input, outputs) => writing(opts.reportsRoot, () => finish(input, outputs)),
     async abort() {
       await rm(dir, { recursive: true, force: true });
       // and the host's directory if this run was the only thing in it
       await rmdir(hostDir).catch(() => undefined);
     },
   };
+
+  async function finish(input: ManifestInput, outputs: Record<string, Buffer | string>): Promise<string> {
+    const outputEntries: EvidenceFile[] = [];
+    for (const [name, content] of Object.entries(outputs).sort(([a], [b]) => a.localeCompare(b))) {
+      await writeFile(join(dir, name), content);
+      const buf = typeof content === 'string' ? Buffer.from(content) : content;
+      outputEntries.push({ path: name, sha256: sha256(buf), bytes: buf.length, step: null });
+    }
+    await writeManifest(dir, input, evidence, outputEntries);
+    const final = await freeName(hostDir, id);
+    await rename(dir, final);
+    await pointLatest(hostDir, final);
+    return final;
+  }
 }
 
 async function writeManifest(

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { type BundleWriter, openBundleWriter } from '../bundle/index.js';
 import { collectHost, NOT_PROXMOX } from '../collect/run-plan.js';
@@ -31,7 +32,7 @@ export interface HostRun {
   progress: Progress;
   signal: AbortSignal;
   out: string;
-  knownHostsPath: string;
+  knownHostsPath: string | null; // --known-hosts; else the files ssh_config names for the host
   acceptNew: boolean;
   failOn: Severity | null;
   rerun: (host: string) => string;
@@ -41,7 +42,7 @@ export async function auditHost(target: Target, run: HostRun): Promise<HostOutco
   if (run.signal.aborted) return { code: 2, line: `${target.name}: not started (interrupted)` };
   const startedAt = new Date();
   run.progress.note(target.name, 'connecting');
-  const open = () => connect(target, { knownHostsPath: run.knownHostsPath, acceptNew: run.acceptNew });
+  const open = () => connect(target, { ...knownHostsOf(target, run.knownHostsPath), acceptNew: run.acceptNew });
   // The report directory first: if it cannot be made, no session is opened on the node.
   const writer = await openBundleWriter({ reportsRoot: run.out, host: target.name, startedAt });
   const session = await open().catch(async (err: unknown) => {
@@ -113,6 +114,13 @@ export async function auditHost(target: Target, run: HostRun): Promise<HostOutco
   } finally {
     for (const s of sessions) s.close();
   }
+}
+
+// As OpenSSH: --known-hosts stands for UserKnownHostsFile; the global files are read in any case.
+function knownHostsOf(target: Target, given: string | null): { knownHostsPath: string; otherKnownHosts: string[] } {
+  const user = given ? [given] : (target.knownHosts?.user ?? [join(homedir(), '.ssh', 'known_hosts')]);
+  const [first, ...rest] = user;
+  return { knownHostsPath: first as string, otherKnownHosts: [...rest, ...(target.knownHosts?.global ?? [])] };
 }
 
 // The intent the run compared against travels in the bundle, so `render` needs nothing else.

@@ -30,7 +30,10 @@ export async function startCapture(ctx: RunContext, steps: PlanStep[], state: Ca
   ctx.onEvent({ step: mk.id, state: 'running' });
   const made = await exec(ctx, mk.command, mk.timeoutSec);
   const dir = made.stdout.toString().trim();
-  const mkError = failure(made, mk.timeoutSec) ?? (isTmpDir(dir) ? null : `mktemp printed "${dir}"`);
+  const full = /No space left on device/.test(made.stderr.toString());
+  const mkError = full
+    ? "the node's /tmp is full (No space left on device): no capture was taken"
+    : (failure(made, mk.timeoutSec) ?? (isTmpDir(dir) ? null : `mktemp printed "${dir}"`));
   if (!mkError) state.dir = dir;
   record(ctx, mk, t0, made, { error: mkError });
   if (mkError || stopped(ctx)) return;

@@ -20,12 +20,17 @@ export function stopped(ctx: RunContext): boolean {
   return ctx.lost || Boolean(ctx.signal?.aborted) || !ctx.session.isConnected();
 }
 
-const firstLine = (b: Buffer) =>
+const lines = (b: Buffer) =>
   b
     .toString('utf8')
     .split('\n')
     .map((l) => l.trim())
-    .find((l) => l !== '') ?? '';
+    .filter((l) => l !== '');
+
+// A login shell may print to stderr before the command runs (a noisy .bashrc, pyenv hooks): the
+// command's own complaint is stderr's last line, never its first.
+const lastLine = (b: Buffer) => lines(b).at(-1) ?? '';
+const firstLine = (b: Buffer) => lines(b)[0] ?? '';
 
 // Why a step failed, in words: null when it did not.
 export function failure(r: ExecResult, timeoutSec: number): string | null {
@@ -33,7 +38,7 @@ export function failure(r: ExecResult, timeoutSec: number): string | null {
   if (r.timedOut) return `timed out after ${timeoutSec} s`;
   if (r.code === 0) return null;
   if (r.code === null) return r.signal ? `stopped by signal ${r.signal}` : 'interrupted';
-  const why = firstLine(r.stderr) || firstLine(r.stdout);
+  const why = lastLine(r.stderr) || firstLine(r.stdout);
   if (r.code === 127) return why ? `command not found: ${why}` : 'command not found';
   return why ? `exit ${r.code}: ${why}` : `exit ${r.code}`;
 }

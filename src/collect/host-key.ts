@@ -6,13 +6,15 @@ import {
   fingerprint,
   hostField,
   keyLabel,
-  keysFor,
+  keysInFiles,
   keyType,
-  readKnownHosts,
 } from './known-hosts.js';
 
 export interface HostKeyPolicy {
+  // The user's known_hosts: read first, and where --accept-new-host-keys records a key.
   knownHostsPath: string;
+  // Read as well, never written: the user's other files and the global ones (/etc/ssh/ssh_known_hosts).
+  otherKnownHosts?: readonly string[];
   acceptNew: boolean;
 }
 
@@ -21,7 +23,7 @@ export interface HostKeyCheck {
   verifier: (key: Buffer, verify: (ok: boolean) => void) => void;
   // The host key algorithms in OpenSSH's order, with the types already known for this host first,
   // so a host known by its RSA key is not suddenly "unknown" because it also has an ED25519 key.
-  algorithms: (knownText: string) => string[];
+  algorithms: () => Promise<string[]>;
   fingerprint(): string | null;
   // Why the key was refused, as the one line a user sees; null when it was not refused.
   refusal(): ConnectionError | null;
@@ -44,33 +46,35 @@ export function hostKeyCheck(target: Target, policy: HostKeyPolicy): HostKeyChec
   let refused: ConnectionError | null = null;
   const where = hostField(target.address, target.port);
   const file = policy.knownHostsPath;
+  const files = [file, ...(policy.otherKnownHosts ?? [])];
+  const at = (v: { file?: string; line: number }) => `${v.file ?? file}:${v.line}`;
   return {
     fingerprint: () => seen,
     refusal: () => refused,
-    algorithms(knownText) {
-      const known = keysFor(knownText, target.address, target.port).filter((k) => !k.revoked);
+    async algorithms() {
+      const known = (await keysInFiles(files, target.address, target.port)).filter((k) => !k.revoked);
       const first = [...new Set(known.flatMap((k) => algosFor(k.type)))].filter((a) => DEFAULT_ORDER.includes(a));
       return [...first, ...DEFAULT_ORDER.filter((a) => !first.includes(a))];
     },
     verifier(blob, verify) {
       seen = fingerprint(blob);
       const shown = `${keyLabel(keyType(blob))} key ${seen}`;
-      readKnownHosts(file)
-        .then(async (text) => {
-          const verdict = checkHostKey(keysFor(text, target.address, target.port), blob);
+      keysInFiles(files, target.address, target.port)
+        .then(async (keys) => {
+          const verdict = checkHostKey(keys, blob);
           switch (verdict.status) {
             case 'known':
               return true;
             case 'changed':
               refused = new ConnectionError(
                 'E_HOST_KEY',
-                `${target.name}: REMOTE HOST IDENTIFICATION HAS CHANGED for ${where}: it sent ${shown}, but ${file}:${verdict.line} has ${verdict.expected}; refusing to connect (if the change is expected, remove the old key with: ssh-keygen -R '${where}' -f ${file})`,
+                `${target.name}: REMOTE HOST IDENTIFICATION HAS CHANGED for ${where}: it sent ${shown}, but ${at(verdict)} has ${verdict.expected}; refusing to connect (if the change is expected, remove the old key with: ssh-keygen -R '${where}' -f ${verdict.file ?? file})`,
               );
               return false;
             case 'revoked':
               refused = new ConnectionError(
                 'E_HOST_KEY',
-                `${target.name}: the host key of ${where} (${shown}) is marked @revoked in ${file}:${verdict.line}; refusing to connect`,
+                `${target.name}: the host key of ${where} (${shown}) is marked @revoked in ${at(verdict)}; refusing to connect`,
               );
               return false;
             case 'unknown':
@@ -78,7 +82,7 @@ export function hostKeyCheck(target: Target, policy: HostKeyPolicy): HostKeyChec
               if (verdict.otherTypes.length > 0) {
                 refused = new ConnectionError(
                   'E_HOST_KEY',
-                  `${target.name}: REMOTE HOST IDENTIFICATION HAS CHANGED for ${where}: it sent ${shown}, but ${file} knows it only by ${verdict.otherTypes.join(', ')}; refusing to connect (if the change is expected, remove the old key with: ssh-keygen -R '${where}' -f ${file})`,
+                  `${target.name}: REMOTE HOST IDENTIFICATION HAS CHANGED for ${where}: it sent ${shown}, but ${files.length === 1 ? `${file} knows` : `${files.join(', ')} know`} it only by ${verdict.otherTypes.join(', ')}; refusing to connect (if the change is expected, remove the old key with: ssh-keygen -R '${where}' -f ${file})`,
                 );
                 return false;
               }
@@ -94,7 +98,7 @@ export function hostKeyCheck(target: Target, policy: HostKeyPolicy): HostKeyChec
           }
         })
         .then(verify, (err: Error) => {
-          refused = new ConnectionError('E_HOST_KEY', `${target.name}: cannot use ${file}: ${err.message}`);
+          refused = new ConnectionError('E_HOST_KEY', `${target.name}: cannot read known hosts: ${err.message}`);
           verify(false);
         });
     },

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 // non-22 ports, comma lists, * ? wildcards and !negation, @revoked; @cert-authority lines are skipped.
 
 export interface KnownKey {
+  file?: string;
   line: number;
   type: string; // ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, ...
   blob: Buffer;
@@ -13,10 +14,10 @@ export interface KnownKey {
 }
 
 export type HostKeyVerdict =
-  | { status: 'known'; line: number }
+  | { status: 'known'; line: number; file?: string }
   | { status: 'unknown'; otherTypes: string[] }
-  | { status: 'changed'; line: number; expected: string }
-  | { status: 'revoked'; line: number };
+  | { status: 'changed'; line: number; file?: string; expected: string }
+  | { status: 'revoked'; line: number; file?: string };
 
 // OpenSSH writes the host field as "host" on port 22 and "[host]:port" otherwise, with the name in
 // lower case: hashed entries only match the lower-cased name.
@@ -93,13 +94,14 @@ export function keysFor(text: string, address: string, port: number): KnownKey[]
 
 export function checkHostKey(known: KnownKey[], blob: Buffer): HostKeyVerdict {
   const revoked = known.find((k) => k.revoked && k.blob.equals(blob));
-  if (revoked) return { status: 'revoked', line: revoked.line };
+  if (revoked) return { status: 'revoked', line: revoked.line, file: revoked.file };
   const live = known.filter((k) => !k.revoked);
   const same = live.find((k) => k.blob.equals(blob));
-  if (same) return { status: 'known', line: same.line };
+  if (same) return { status: 'known', line: same.line, file: same.file };
   const type = keyType(blob);
   const sameType = live.find((k) => keyType(k.blob) === type || k.type === type);
-  if (sameType) return { status: 'changed', line: sameType.line, expected: fingerprint(sameType.blob) };
+  if (sameType)
+    return { status: 'changed', line: sameType.line, file: sameType.file, expected: fingerprint(sameType.blob) };
   return { status: 'unknown', otherTypes: [...new Set(live.map((k) => k.type))] };
 }
 
@@ -110,6 +112,16 @@ export async function readKnownHosts(path: string): Promise<string> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw err;
   }
+}
+
+// Every file OpenSSH consults, in its order (the user's files, then the global ones); a missing file
+// is empty, an unreadable one an error.
+export async function keysInFiles(paths: readonly string[], address: string, port: number): Promise<KnownKey[]> {
+  const keys: KnownKey[] = [];
+  for (const file of [...new Set(paths)]) {
+    for (const k of keysFor(await readKnownHosts(file), address, port)) keys.push({ ...k, file });
+  }
+  return keys;
 }
 
 // Appends the key the way `ssh -o StrictHostKeyChecking=accept-new` does (unhashed, mode 600).

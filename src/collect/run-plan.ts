@@ -1,6 +1,7 @@
 import type { BundleWriter } from '../bundle/index.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { discover, nodeName } from '../plan/discovery.js';
+import { printPlan } from '../plan/print.js';
 import type { Discovery, Plan, PlanStep } from '../plan/types.js';
 import type { AuditFile } from '../schema/audit.js';
 import type { StepResult } from '../schema/manifest.js';
@@ -111,6 +112,7 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
   }
 
   function outcome(): CollectOutcome {
+    if (ctx.lost) ctx.results.push(...notRun(plan, ctx.results));
     return {
       plan,
       discovery,
@@ -130,4 +132,26 @@ function session(ctx: RunContext, s: SshSession): SshSession {
     if (ctx.session === s) ctx.lost = true;
   });
   return s;
+}
+
+// After a lost connection every step that never ran is named, with why, so the report's incomplete
+// list says the capture (or a probe, or a guest's config) is missing instead of silently lacking it.
+function notRun(plan: Plan, results: StepResult[]): StepResult[] {
+  const ran = new Set(results.map((r) => r.id));
+  const now = new Date().toISOString();
+  return plan.steps
+    .filter((s) => !ran.has(s.id) && s.phase !== 'cleanup' && s.when === undefined)
+    .map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      command: printPlan({ ...plan, steps: [s] })[0] ?? s.command,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      startedAt: now,
+      finishedAt: now,
+      error: 'not run: the SSH connection was lost before this step',
+      absent: false,
+      outputs: [],
+    }));
 }

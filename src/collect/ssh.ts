@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { NodeSSH } from 'node-ssh';
-import type { ClientChannel } from 'ssh2';
+import ssh2, { type ClientChannel } from 'ssh2';
 import { ConnectionError } from '../lib/errors.js';
 import type { Target } from '../plan/targets.js';
 import { type HostKeyPolicy, hostKeyCheck } from './host-key.js';
-import { readKnownHosts } from './known-hosts.js';
 
 // The only node-ssh adapter: connect with OpenSSH-like host key checks, run commands with a local
 // safety timer (the node enforces the real bound with timeout(1)), fetch files over SFTP.
@@ -39,7 +38,7 @@ const LOCAL_GRACE_SEC = 10;
 
 export async function connect(target: Target, opts: ConnectOptions): Promise<SshSession> {
   const check = hostKeyCheck(target, opts);
-  const auth = await authMethods(target);
+  const { methods: auth, skipped } = await authMethods(target);
   const ssh = new NodeSSH();
   const readyTimeout = opts.readyTimeoutMs ?? 15_000;
   try {
@@ -51,12 +50,12 @@ export async function connect(target: Target, opts: ConnectOptions): Promise<Ssh
       keepaliveInterval: 5_000,
       keepaliveCountMax: 3,
       hostVerifier: check.verifier,
-      algorithms: { serverHostKey: check.algorithms(await readKnownHosts(opts.knownHostsPath)) as never },
+      algorithms: { serverHostKey: (await check.algorithms()) as never },
       authHandler: auth as never,
     });
   } catch (err) {
     ssh.dispose();
-    throw check.refusal() ?? connectionError(target, err, readyTimeout);
+    throw check.refusal() ?? connectionError(target, err, readyTimeout, skipped);
   }
   const conn = ssh.connection as NonNullable<typeof ssh.connection>;
   let closedByUs = false;
@@ -129,31 +128,61 @@ export async function connect(target: Target, opts: ConnectOptions): Promise<Ssh
   };
 }
 
-// Agent keys first, then identity files, as OpenSSH tries them.
-async function authMethods(target: Target): Promise<object[]> {
+// Agent keys first, then identity files, as OpenSSH tries them. A key file that cannot be used
+// without a prompt (unreadable, passphrase-protected, not a private key) is skipped and named.
+async function authMethods(target: Target): Promise<{ methods: object[]; skipped: string[] }> {
   const methods: object[] = [];
+  const skipped: string[] = [];
   if (target.agent) methods.push({ type: 'agent', username: target.user, agent: target.agent });
   for (const path of target.identityFiles) {
-    methods.push({ type: 'publickey', username: target.user, key: await readFile(path) });
+    const why = await keyProblem(path);
+    if (why) skipped.push(`${path}: ${why}`);
+    else methods.push({ type: 'publickey', username: target.user, key: await readFile(path) });
   }
   if (methods.length === 0) {
+    const detail = skipped.length > 0 ? ` (${skipped.join('; ')})` : '';
     throw new ConnectionError(
       'E_AUTH',
-      `${target.name}: no SSH key to try: set ansible_ssh_private_key_file, an IdentityFile in ~/.ssh/config, or load a key into ssh-agent`,
+      `${target.name}: no usable SSH key${detail}: set ansible_ssh_private_key_file, an IdentityFile in ~/.ssh/config, or load a key into ssh-agent`,
     );
   }
-  return methods;
+  return { methods, skipped };
 }
 
-function connectionError(target: Target, err: unknown, readyTimeoutMs: number): ConnectionError {
+async function keyProblem(path: string): Promise<string | null> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return e.code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${e.code ?? e.message})`;
+  }
+  const parsed = ssh2.utils.parseKey(data);
+  if (parsed instanceof Error) {
+    return /passphrase/i.test(parsed.message)
+      ? 'is protected by a passphrase, which pveaudit cannot ask for: load it into ssh-agent (ssh-add) instead'
+      : `is not a private key pveaudit can read (${parsed.message})`;
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return key?.isPrivateKey() ? null : 'is a public key, not a private key';
+}
+
+function connectionError(
+  target: Target,
+  err: unknown,
+  readyTimeoutMs: number,
+  skipped: string[] = [],
+): ConnectionError {
   const e = err as { message?: string; code?: string; level?: string };
   const at = `${target.user}@${target.address}:${target.port}`;
   const msg = e.message ?? String(err);
   if (e.level === 'client-authentication') {
-    const keys = target.identityFiles.length > 0 ? target.identityFiles.join(', ') : 'none';
+    const used = target.identityFiles.filter((f) => !skipped.some((s) => s.startsWith(`${f}: `)));
+    const keys = used.length > 0 ? used.join(', ') : 'none';
+    const unusable = skipped.length > 0 ? `; not tried: ${skipped.join('; ')}` : '';
     return new ConnectionError(
       'E_AUTH',
-      `${target.name}: authentication failed for ${at}: the server accepted none of the keys (agent: ${target.agent ? 'yes' : 'no'}, key files: ${keys})`,
+      `${target.name}: authentication failed for ${at}: the server accepted none of the keys (agent: ${target.agent ? 'yes' : 'no'}, key files: ${keys})${unusable}`,
       { cause: err },
     );
   }

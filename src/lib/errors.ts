@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_NOT_PROXMOX'
   | 'E_SIMULATION'
   | 'E_BROWSER'
+  | 'E_OUTPUT'
   | 'E_INTERNAL';
 
 export class PveauditError extends Error {
@@ -78,6 +79,13 @@ export class SimulationError extends PveauditError {
 export class BrowserError extends PveauditError {
   constructor(message: string, cause?: unknown) {
     super('E_BROWSER', message, { cause });
+  }
+}
+
+// The report could not be written where --out points (read-only, no permission, disk full).
+export class OutputError extends PveauditError {
+  constructor(message: string, cause?: unknown) {
+    super('E_OUTPUT', message, { cause });
   }
 }
 

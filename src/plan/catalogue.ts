@@ -33,6 +33,7 @@ export function fileStep(phase: Phase, remote: string, pvePath: string): PlanSte
 export function factSteps(): PlanStep[] {
   return [
     commandStep('hostname', 'facts', 10, ['hostname']),
+    sweepStep(),
     commandStep('pveversion', 'facts', 20, ['pveversion']),
     commandStep('pve-firewall-status', 'facts', 20, ['pve-firewall', 'status']),
     commandStep('pve-firewall-localnet', 'facts', 20, ['pve-firewall', 'localnet']),
@@ -92,7 +93,7 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
   ];
   return {
     start: [
-      step('capture-tmpdir', 'capture-start', timed(10, ['mktemp', '-d', '/tmp/pveaudit.XXXXXX'])),
+      step('capture-tmpdir', 'capture-start', timed(10, ['sh', '-c', MKTEMP_SCRIPT])),
       step('capture-start', 'capture-start', `${joinArgv(tcpdump)} > ${log} 2>&1 < /dev/null & echo $!`),
       step('capture-listening', 'capture-start', timed(10, ['cat', '--', log])),
     ],
@@ -127,6 +128,49 @@ export function cleanupCommand(withPid: boolean): string {
   const guarded = `grep -qsE 'packets? captured' ${log} || { ${stop.join('; ')}; }`;
   const script = [...(withPid ? [guarded] : []), `rm -rf -- ${TMPDIR_TOKEN}`].join('; ');
   return timed(20, ['sh', '-c', script]);
+}
+
+// Marks a capture directory as pveaudit's own, with the SSH session that owns it: the sshd process
+// above this shell, by PID and start time (field 22 of /proc/PID/stat), so a reused PID never counts.
+// Writing the marker is also the first write to the node's /tmp: a full /tmp fails here, by name.
+export const CAPTURE_MARKER = '.pveaudit-capture';
+const STARTTIME = `sed 's/.*) //' /proc/$p/stat | cut -d' ' -f20`;
+const MKTEMP_SCRIPT = [
+  'd=$(mktemp -d /tmp/pveaudit.XXXXXX) || exit 1;',
+  'p=$$;',
+  'while [ "$p" -gt 1 ]; do case "$(cat /proc/$p/comm 2>/dev/null)" in sshd*) break;; esac;',
+  `p=$(sed 's/.*) //' /proc/$p/stat | cut -d' ' -f2) || break; done;`,
+  `printf 'pveaudit capture directory\\nsshd %s %s\\n' "$p" "$(${STARTTIME})" > "$d/${CAPTURE_MARKER}" || { rm -rf -- "$d"; exit 1; };`,
+  'echo "$d"',
+].join(' ');
+
+// At the start of every run: removes what a killed earlier run left on the node, and nothing else.
+// Only directories carrying pveaudit's marker, owned by this user, whose owning SSH session is gone
+// (a concurrent run's session is alive, so its directory stays); a capture still running there is
+// stopped first (matched by the exact -w path on its command line, so no other process is touched).
+const SWEEP_SCRIPT = [
+  'for d in /tmp/pveaudit.??????; do',
+  `m="$d/${CAPTURE_MARKER}";`,
+  '{ [ -d "$d" ] && [ ! -L "$d" ] && [ -f "$m" ] && [ ! -L "$m" ] && [ -O "$m" ]; } || continue;',
+  `set -- $(sed -n 's/^sshd \\([0-9][0-9]*\\) \\([0-9][0-9]*\\)$/\\1 \\2/p' "$m");`,
+  '[ $# -eq 2 ] || continue;',
+  `p=$1; [ -r /proc/$p/stat ] && [ "$(${STARTTIME})" = "$2" ] && continue;`,
+  `for q in $(cd /proc && echo [0-9]*); do case "$(tr '\\000' ' ' < /proc/$q/cmdline 2>/dev/null)" in`,
+  '*" -w $d/capture.pcap "*) kill -INT $q 2>/dev/null; sleep 0.5; kill -KILL $q 2>/dev/null;;',
+  'esac; done;',
+  'rm -rf -- "$d" && echo "removed $d (left by an earlier run whose connection is gone)";',
+  'done; true',
+].join(' ');
+
+export function sweepStep(): PlanStep {
+  return {
+    id: 'sweep',
+    kind: 'command',
+    phase: 'facts',
+    command: timed(30, ['sh', '-c', SWEEP_SCRIPT]),
+    timeoutSec: 30,
+    readOnly: true,
+  };
 }
 
 export function cleanupStep(): PlanStep {

@@ -9,6 +9,9 @@ export interface SshConfigEntry {
   user?: string;
   port?: number;
   identityFiles: string[];
+  // UserKnownHostsFile / GlobalKnownHostsFile, each a space-separated list; empty when not set
+  userKnownHosts: string[];
+  globalKnownHosts: string[];
 }
 
 // PVEAUDIT_SSH_CONFIG lets tests point at their own file instead of the user's.
@@ -60,7 +63,7 @@ function matchFiles(path: string): string[] {
 }
 
 export function lookupSshConfig(config: SSHConfig | null, alias: string): SshConfigEntry {
-  if (!config) return { identityFiles: [] };
+  if (!config) return { identityFiles: [], userKnownHosts: [], globalKnownHosts: [] };
   // matchExec off: computing the config must never run a shell command from it.
   const c = config.compute(alias, { ignoreCase: true, matchExec: false });
   const one = (k: string): string | undefined => {
@@ -72,11 +75,20 @@ export function lookupSshConfig(config: SSHConfig | null, alias: string): SshCon
   const expand = (p: string) => expandTokens(p, { host: hostName ?? alias, alias, user });
   const ids = c.identityfile;
   const port = one('port');
+  const list = (k: string) => {
+    const v = c[k];
+    return (Array.isArray(v) ? v : v ? [v] : [])
+      .flatMap((x) => x.split(/\s+/))
+      .filter((x) => x !== '' && x.toLowerCase() !== 'none')
+      .map(expand);
+  };
   return {
     hostName: hostName === undefined ? undefined : expandTokens(hostName, { host: alias, alias, user }),
     user,
     port: port === undefined ? undefined : Number(port),
     identityFiles: (Array.isArray(ids) ? ids : ids ? [ids] : []).map(expand),
+    userKnownHosts: list('userknownhostsfile'),
+    globalKnownHosts: list('globalknownhostsfile'),
   };
 }
 

@@ -14,7 +14,13 @@ export interface Target {
   user: string;
   identityFiles: string[]; // tried in order after the agent's keys
   agent: string | null; // SSH_AUTH_SOCK
+  // The known_hosts files OpenSSH would read for this host: the user's (the first is where a new key
+  // is recorded), then the global ones.
+  knownHosts?: { user: string[]; global: string[] };
 }
+
+export const GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
+const USER_KNOWN_HOSTS = ['known_hosts', 'known_hosts2'];
 
 const USER_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 const IPV6_RE = /^[0-9A-Fa-f:]{2,39}$/;
@@ -61,6 +67,11 @@ export function resolveTargets(inv: Inventory, hosts: InventoryHost[], env: Node
       identityFiles = DEFAULT_KEYS.map((k) => join(homedir(), '.ssh', k)).filter((p) => existsSync(p));
     }
     const agent = env.SSH_AUTH_SOCK && env.SSH_AUTH_SOCK !== '' ? env.SSH_AUTH_SOCK : null;
-    return { name: h.name, address, port, user, identityFiles, agent };
+    const knownHosts = {
+      user:
+        cfg.userKnownHosts.length > 0 ? cfg.userKnownHosts : USER_KNOWN_HOSTS.map((f) => join(homedir(), '.ssh', f)),
+      global: cfg.globalKnownHosts.length > 0 ? cfg.globalKnownHosts : GLOBAL_KNOWN_HOSTS,
+    };
+    return { name: h.name, address, port, user, identityFiles, agent, knownHosts };
   });
 }

@@ -69,7 +69,15 @@ export async function openPdfPrinter(opts: { executablePath?: string } = {}): Pr
   }
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
+    // pveaudit's cli is the only signal owner: a library exit handler would skip the node's cleanup.
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
   } catch (cause) {
     throw new BrowserError(`Chromium at ${executablePath} did not start (${(cause as Error).message}); ${HINT}`, cause);
   }

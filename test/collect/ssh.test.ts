@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,4 +190,42 @@ test('a host known only by another key type is refused even with --accept-new-ho
   t.is(err.code, 'E_HOST_KEY');
   t.regex(err.message, /REMOTE HOST IDENTIFICATION HAS CHANGED .* knows it only by ecdsa-sha2-nistp256/);
   t.is(readFileSync(kh, 'utf8'), `[127.0.0.1]:${sshd.port} ${other}\n`, 'nothing was appended');
+});
+
+test('a passphrase-protected or unreadable key is named as such, not as "accepted none of the keys"', async (t) => {
+  const dir = scratch();
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', join(dir, 'locked')]);
+  const locked = await refusal(
+    connect(target({ identityFiles: [join(dir, 'locked')] }), { knownHostsPath: sshd.knownHosts, acceptNew: false }),
+  );
+  t.is(locked.code, 'E_AUTH');
+  t.regex(locked.message, /locked: is protected by a passphrase.*ssh-agent/);
+  // a directory stands in for an unreadable file: root reads any file
+  const unreadable = await refusal(
+    connect(target({ identityFiles: [dir] }), { knownHostsPath: sshd.knownHosts, acceptNew: false }),
+  );
+  t.regex(unreadable.message, /cannot be read \(EISDIR\)/);
+  const pub = await refusal(
+    connect(target({ identityFiles: [join(dir, 'locked.pub'), sshd.wrongKey] }), {
+      knownHostsPath: sshd.knownHosts,
+      acceptNew: false,
+    }),
+  );
+  t.regex(pub.message, /accepted none of the keys .*not tried: .*locked\.pub: is a public key/);
+});
+
+test('known hosts are also read from the global files (/etc/ssh/ssh_known_hosts, GlobalKnownHostsFile)', async (t) => {
+  const dir = scratch();
+  const user = join(dir, 'known_hosts');
+  const global = join(dir, 'ssh_known_hosts');
+  writeFileSync(global, readFileSync(sshd.knownHosts));
+  const s = await connect(target(), { knownHostsPath: user, otherKnownHosts: [global], acceptNew: false });
+  s.close();
+  t.false(existsSync(user), 'a key known globally is not recorded again');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'other')]);
+  const other = readFileSync(join(dir, 'other.pub'), 'utf8').split(/\s+/).slice(0, 2).join(' ');
+  writeFileSync(global, `[127.0.0.1]:${sshd.port} ${other}\n`);
+  const err = await refusal(connect(target(), { knownHostsPath: user, otherKnownHosts: [global], acceptNew: true }));
+  t.regex(err.message, /HAS CHANGED/);
+  t.true(err.message.includes(`${global}:1`));
 });

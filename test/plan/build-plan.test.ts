@@ -37,6 +37,7 @@ test('the resolved plan reads the node facts, the /etc/pve files and each guest 
   const ids = buildPlan(audit, 'pve1', discovery).steps.map((s) => s.id);
   t.deepEqual(ids, [
     'hostname',
+    'sweep',
     'pveversion',
     'pve-firewall-status',
     'pve-firewall-localnet',

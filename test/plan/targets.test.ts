@@ -72,3 +72,16 @@ test('~/.ssh/config Include directives are followed, relative to the config dire
   const [target] = resolveTargets(inv, inv.hosts, { PVEAUDIT_SSH_CONFIG: join(dir, 'config') });
   t.like(target, { address: '198.51.100.77', port: 2200, user: 'fallback' });
 });
+
+test('known_hosts files come from ssh_config (UserKnownHostsFile, GlobalKnownHostsFile), else OpenSSH defaults', (t) => {
+  const inv = parseInventory('inv.yml', { all: { hosts: { 'a.example': null, viaconfig: null } } });
+  const [a, via] = resolveTargets(inv, inv.hosts, env);
+  t.deepEqual(a?.knownHosts, {
+    user: [join(homedir(), '.ssh', 'known_hosts_example'), '/srv/kh/a.example'],
+    global: ['/srv/global_known_hosts'],
+  });
+  t.deepEqual(via?.knownHosts, {
+    user: [join(homedir(), '.ssh', 'known_hosts'), join(homedir(), '.ssh', 'known_hosts2')],
+    global: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
+  });
+});

@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { runPool } from '../../collect/pool.js';
 import { loadIntent, loadPhoenix } from '../../intent/load.js';
 import { UsageError } from '../../lib/errors.js';
@@ -55,11 +53,23 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
   if (audit.audit.intent) await loadIntent(audit.audit.intent);
   if (audit.audit.phoenix) await loadPhoenix(audit.audit.phoenix);
 
-  // Chromium is started before the first connection: a missing browser must not cost an audit.
-  const printer = openPrinterIfNeeded(formats);
-  await printer;
+  // The signal handlers come first: nothing started after them can end the process on a signal.
   const own = signal ? null : interruptOnSignals();
   const abort = signal ?? (own as AbortController).signal;
+  // Chromium is started before the first connection: a missing browser must not cost an audit.
+  const printer = openPrinterIfNeeded(formats);
+  try {
+    await printer;
+  } catch (err) {
+    own?.dispose();
+    throw err;
+  }
+  if (abort.aborted) {
+    await (await printer)?.close();
+    own?.dispose();
+    for (const t of targets) io.out(`${t.name}: not started (interrupted)`);
+    return 2;
+  }
   const progress = createProgress(
     io,
     targets.map((t) => t.name),
@@ -74,7 +84,7 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     progress,
     signal: abort,
     out: opts.out ?? 'reports',
-    knownHostsPath: opts.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
+    knownHostsPath: opts.knownHosts ?? null,
     acceptNew: Boolean(opts.acceptNewHostKeys),
     failOn,
     // The proof step of every remediation: this very audit again, for this host.
