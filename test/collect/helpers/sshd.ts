@@ -50,6 +50,9 @@ export async function startSshd(): Promise<TestSshd> {
       'UsePAM no',
       'StrictModes no',
       'Subsystem sftp internal-sftp',
+      // ava runs a file's tests at once: past the default MaxStartups (10) sshd drops
+      // new connections at random, which ssh2 reports as "Connection lost before handshake"
+      'MaxStartups 100:30:200',
       'LogLevel VERBOSE',
       '',
     ].join('\n'),
