@@ -18,6 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   analyse: ['checks', 'firewall', 'intent', 'parse', 'schema', 'lib'],
   render: ['schema', 'lib'],
   diff: ['schema', 'lib'],
+  sign: ['bundle', 'schema', 'lib'],
   cli: ['*'],
 };
 
