@@ -21,7 +21,8 @@ test('dictFrom keeps __proto__ as an own key and pollutes nothing', (t) => {
     ['a', 2],
   ]);
   t.deepEqual(Object.keys(d), ['__proto__', 'a']);
-  t.is(d.__proto__, 1);
+  const proto = '__proto__';
+  t.is(d[proto], 1);
   t.is(Object.getPrototypeOf(d), null);
 });
 
