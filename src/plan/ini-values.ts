@@ -1,3 +1,5 @@
+import { dict } from '../lib/dict.js';
+
 // The two value rules of Ansible's INI inventory: a host line is split like a POSIX shell line
 // (quotes group words, '#' starts a comment), and each value is then read as a Python literal when it
 // is one (22 -> number, True -> boolean, [1, 2] -> list), else kept as the string it is.
@@ -101,9 +103,10 @@ class LiteralParser {
   private number(): number {
     const rest = this.s.slice(this.i);
     // Python 3 refuses decimal integers with a leading zero (022), so Ansible keeps them as strings.
-    const m = /^[-+]?(?:(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0+|[1-9]\d*)(?![\w.])/.exec(
-      rest,
-    );
+    const m =
+      /^[-+]?(?:(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0+|[1-9]\d*)(?![\w.])/.exec(
+        rest,
+      );
     if (!m) throw new Error('not a literal');
     this.i += m[0].length;
     const t = m[0].replace(/^\+/, '');
@@ -154,7 +157,7 @@ class LiteralParser {
 
   private dict(): Record<string, unknown> {
     this.i++;
-    const out: Record<string, unknown> = Object.create(null);
+    const out = dict<unknown>();
     for (;;) {
       this.space();
       if (this.s[this.i] === '}') {

@@ -20,11 +20,15 @@ export function parseIniInventory(file: string, text: string, inv: InventoryBuil
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
     if (line.startsWith('[')) {
       const m = SECTION.exec(line);
-      if (!m) throw new InputError(`"${line}" is not a section header like [group], [group:vars] or [group:children]`, where);
+      if (!m)
+        throw new InputError(`"${line}" is not a section header like [group], [group:vars] or [group:children]`, where);
       group = m[1] as string;
       const modifier = m[2];
       if (modifier !== undefined && modifier !== 'vars' && modifier !== 'children') {
-        throw new InputError(`section [${group}:${modifier}] has an unknown type "${modifier}" (vars or children)`, where);
+        throw new InputError(
+          `section [${group}:${modifier}] has an unknown type "${modifier}" (vars or children)`,
+          where,
+        );
       }
       kind = modifier === 'vars' ? 'vars' : modifier === 'children' ? 'children' : 'hosts';
       if (kind === 'vars') {
@@ -48,7 +52,8 @@ export function parseIniInventory(file: string, text: string, inv: InventoryBuil
     const [first, ...rest] = words;
     if (first === undefined) return;
     if (kind === 'children') {
-      if (rest.length > 0) throw new InputError(`[${group}:children] takes one group name a line, got "${line}"`, where);
+      if (rest.length > 0)
+        throw new InputError(`[${group}:children] takes one group name a line, got "${line}"`, where);
       inv.child(group, first, where);
       if (!defined.has(first)) pending.set(first, { line: index + 1, what: `section [${group}:children] includes` });
       return;

@@ -12,7 +12,9 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function isListJson(raw: unknown): boolean {
   if (!isObj(raw)) return false;
   if (Object.hasOwn(raw, '_meta')) return true;
-  return Object.values(raw).some((g) => Array.isArray(g) || (isObj(g) && (Array.isArray(g.hosts) || Array.isArray(g.children))));
+  return Object.values(raw).some(
+    (g) => Array.isArray(g) || (isObj(g) && (Array.isArray(g.hosts) || Array.isArray(g.children))),
+  );
 }
 
 export function parseListJson(file: string, raw: unknown, inv: InventoryBuilder, lineOf: LineOf = () => undefined) {
@@ -30,13 +32,16 @@ export function parseListJson(file: string, raw: unknown, inv: InventoryBuilder,
   for (const [name, g] of entries) {
     const path = [name];
     const body: Obj = Array.isArray(g) ? { hosts: g } : isObj(g) ? g : {};
-    if (!Array.isArray(g) && !isObj(g) && g !== null) throw new InputError('a group must be an object or a list of hosts', at(path));
+    if (!Array.isArray(g) && !isObj(g) && g !== null)
+      throw new InputError('a group must be an object or a list of hosts', at(path));
     for (const key of Object.keys(body)) {
       if (key !== 'hosts' && key !== 'children' && key !== 'vars') {
         throw new InputError(`unknown key "${key}" (a group has hosts, children and vars)`, at([...path, key]));
       }
     }
-    names(body.hosts, [...path, 'hosts']).forEach((h, i) => inv.host(h, name, at([...path, 'hosts', String(i)])));
+    names(body.hosts, [...path, 'hosts']).forEach((h, i) => {
+      inv.host(h, name, at([...path, 'hosts', String(i)]));
+    });
     names(body.children, [...path, 'children']).forEach((c, i) => {
       if (c !== 'ungrouped' || name !== 'all') inv.child(name, c, at([...path, 'children', String(i)]));
     });

@@ -1,3 +1,4 @@
+import { dict } from '../lib/dict.js';
 import { InputError } from '../lib/errors.js';
 
 // Where a value or a name was written, for error messages: a file plus a line and/or a field path.
@@ -168,8 +169,8 @@ export class InventoryBuilder {
       (depth.get(a) as number) - (depth.get(b) as number) || (a < b ? -1 : a > b ? 1 : 0);
     const hosts = [...this.hostMap.values()].map((h): InventoryHost => {
       const groups = [...(hostGroups.get(h.name) as Set<string>)].sort(order);
-      const vars: Record<string, unknown> = Object.create(null);
-      const sources: Record<string, Where> = Object.create(null);
+      const vars = dict<unknown>();
+      const sources = dict<Where>();
       const apply = (layer: Map<string, { value: unknown; where: Where }>) => {
         for (const [k, v] of layer) {
           vars[k] = v.value;

@@ -8,7 +8,12 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export type LineOf = (path: string[]) => number | undefined;
 
-export function parseYamlInventory(file: string, raw: unknown, inv: InventoryBuilder, lineOf: LineOf = () => undefined) {
+export function parseYamlInventory(
+  file: string,
+  raw: unknown,
+  inv: InventoryBuilder,
+  lineOf: LineOf = () => undefined,
+) {
   const at = (path: string[]): Where => ({ file, line: lineOf(path), field: path.join('.') });
   if (raw === null || raw === undefined) return;
   if (!isObj(raw)) throw new InputError('an Ansible YAML inventory must be a mapping of groups (e.g. all:)', at([]));

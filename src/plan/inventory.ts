@@ -10,7 +10,21 @@ import { type LineOf, parseYamlInventory } from './inventory-yaml.js';
 export type { Inventory, InventoryHost, Where } from './inventory-model.js';
 
 // What Ansible skips when it reads a directory of inventory files (its default ignore lists).
-const IGNORED_EXT = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
+const IGNORED_EXT = [
+  '.pyc',
+  '.pyo',
+  '.swp',
+  '.bak',
+  '~',
+  '.rpm',
+  '.md',
+  '.txt',
+  '.rst',
+  '.orig',
+  '.ini',
+  '.cfg',
+  '.retry',
+];
 const IGNORED_NAME = /^(\..*|host_vars|group_vars|vars_plugins)$/;
 
 // An inventory as `ansible-inventory -i PATH` reads it: one file in any of INI, YAML or the JSON of
@@ -61,7 +75,10 @@ function readText(file: string): string {
 // Tells the format by content: a [section] header is INI; a mapping is YAML, or the --list JSON when
 // it has _meta or groups with host lists; plain host names are INI too.
 export function parseInventoryText(file: string, text: string, inv: InventoryBuilder): void {
-  const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l))?.trim();
+  const first = text
+    .split(/\r?\n/)
+    .find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l))
+    ?.trim();
   if (first === undefined) return;
   if (/^\[[^\]]+\]\s*(?:[#;].*)?$/.test(first) && !/^\[\s*["{[]/.test(first)) {
     parseIniInventory(file, text, inv);
@@ -130,7 +147,9 @@ function readVarsDirs(base: string, inv: InventoryBuilder): void {
     }
     for (const name of names) {
       const matches = entries
-        .filter((e) => e === name || (basename(e, extname(e)) === name && ['.yml', '.yaml', '.json'].includes(extname(e))))
+        .filter(
+          (e) => e === name || (basename(e, extname(e)) === name && ['.yml', '.yaml', '.json'].includes(extname(e))),
+        )
         .sort()
         .flatMap((e) => varFiles(join(root, e)));
       for (const f of matches) {
@@ -151,12 +170,16 @@ function varFiles(path: string): string[] {
 function readVarsFile(file: string): [string, unknown, Where][] {
   const text = readText(file);
   if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new InputError('is encrypted with ansible-vault; pveaudit cannot decrypt it (move the SSH settings pveaudit needs to a plain file)', { file });
+    throw new InputError(
+      'is encrypted with ansible-vault; pveaudit cannot decrypt it (move the SSH settings pveaudit needs to a plain file)',
+      { file },
+    );
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const err = doc.errors[0];
-  if (err) throw new InputError(`not valid YAML: ${err.message.split('\n')[0]}`, { file, line: err.linePos?.[0]?.line });
+  if (err)
+    throw new InputError(`not valid YAML: ${err.message.split('\n')[0]}`, { file, line: err.linePos?.[0]?.line });
   const raw = doc.toJS();
   if (raw === null || raw === undefined) return [];
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError('a vars file must be a mapping', { file });

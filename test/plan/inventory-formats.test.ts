@@ -111,7 +111,12 @@ test('INI details: host:port, quoting, Python literals, ranges and precedence', 
   t.like(v('pve-a9.example.net'), { ansible_port: 2222, ansible_user: 'admin' });
   t.like(v('pve-r1'), { note: 'rack 4, row B', serial: '0042', maintenance: false, ansible_port: 2022 });
   t.like(v('pve-a1.example.net'), { ansible_user: 'root', ansible_port: 22 });
-  t.deepEqual(inv.groups.get('backup'), ['pbs01.example.net', 'pbs04.example.net', 'pbs07.example.net', 'pbs10.example.net']);
+  t.deepEqual(inv.groups.get('backup'), [
+    'pbs01.example.net',
+    'pbs04.example.net',
+    'pbs07.example.net',
+    'pbs10.example.net',
+  ]);
   t.deepEqual(inv.groups.get('ungrouped'), ['bastion.example.net']);
   const src = inv.hosts.find((h) => h.name === 'pve-r1')?.sources.note;
   t.deepEqual(src, { file: join(dir, 'ini/hosts'), line: 11, field: 'note' });
@@ -154,16 +159,22 @@ test('YAML and JSON errors name the file and line', async (t) => {
 });
 
 test('a group or host named like an Object property is only a name', async (t) => {
-  const ini = await loadInventory(write('[__proto__]\nh1 x=1\n[__proto__:vars]\ny=2\n[constructor:children]\n__proto__\n'));
+  const ini = await loadInventory(
+    write('[__proto__]\nh1 x=1\n[__proto__:vars]\ny=2\n[constructor:children]\n__proto__\n'),
+  );
   t.deepEqual(ini.groups.get('__proto__'), ['h1']);
   t.deepEqual(ini.groups.get('constructor'), ['h1']);
   t.deepEqual({ ...ini.hosts[0]?.vars }, { x: 1, y: 2 });
-  t.deepEqual(limitHosts(ini, '__proto__').map((h) => h.name), ['h1']);
+  t.deepEqual(
+    limitHosts(ini, '__proto__').map((h) => h.name),
+    ['h1'],
+  );
   t.throws(() => limitHosts(ini, 'toString'), { message: /neither a host nor a group/ });
   const yaml = await loadInventory(write('__proto__:\n  hosts:\n    h2:\n      __proto__: 1\n', 'inv.yml'));
   t.deepEqual(yaml.groups.get('__proto__'), ['h2']);
   t.is(Object.getPrototypeOf(yaml.hosts[0]?.vars), null);
-  t.is(yaml.hosts[0]?.vars.__proto__, 1);
+  const protoKey = '__proto__';
+  t.is(yaml.hosts[0]?.vars[protoKey], 1);
 });
 
 test('content decides the format, not the file name', async (t) => {
@@ -172,5 +183,11 @@ test('content decides the format, not the file name', async (t) => {
   const yamlNoExt = await loadInventory(write('all:\n  hosts:\n    pve1:\n      ansible_host: 192.0.2.1\n'));
   t.is(yamlNoExt.hosts[0]?.vars.ansible_host, '192.0.2.1');
   const bare = await loadInventory(write('pve1\npve2:2200\n'));
-  t.deepEqual(bare.hosts.map((h) => [h.name, h.vars.ansible_port]), [['pve1', undefined], ['pve2', 2200]]);
+  t.deepEqual(
+    bare.hosts.map((h) => [h.name, h.vars.ansible_port]),
+    [
+      ['pve1', undefined],
+      ['pve2', 2200],
+    ],
+  );
 });
