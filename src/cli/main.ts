@@ -86,11 +86,27 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
 
   program
     .command('verify')
-    .description('re-hash a report directory against its manifest')
+    .description('re-hash a report directory against its manifest and check its sign-off signatures')
     .argument('<dir>', 'report directory')
-    .action(async (dir) => {
+    .option('--allowed-signers <file>', 'OpenSSH allowed_signers file: also check who signed')
+    .option('--sheet', 'write the one-page sign-off sheet (signoff.html, signoff.pdf) into signatures/ or --out')
+    .option('--out <dir>', 'with --sheet: write the sheet here')
+    .addOption(paper())
+    .action(async (dir, opts) => {
       const { verifyCommand } = await import('./commands/verify.js');
-      done(await verifyCommand({ dir }, io));
+      done(await verifyCommand({ dir, ...opts }, io));
+    });
+
+  program
+    .command('sign')
+    .description('sign a report (an OpenSSH SSHSIG over manifest.json) into REPORT_DIR/signatures/')
+    .argument('<dir>', 'report directory')
+    .requiredOption('--key <file>', 'SSH private key, or public key whose private half is in ssh-agent')
+    .option('--name <name>', 'signer name, as in your allowed_signers file (default user@host)')
+    .option('--role <role>', 'prepared, reviewed or approved', 'reviewed')
+    .action(async (dir, opts) => {
+      const { signCommand } = await import('./commands/sign.js');
+      done(await signCommand({ dir, ...opts }, io));
     });
 
   program

@@ -10,6 +10,8 @@ interface Loaded {
   report: Handlebars.TemplateDelegate<ViewModel & { css: string }>;
   // typed by its caller, diff-html.ts, which owns the diff view model
   diff: Handlebars.TemplateDelegate<object>;
+  // the sign-off sheet, typed by signoff-html.ts
+  signoff: Handlebars.TemplateDelegate<object>;
   css: string;
 }
 
@@ -27,6 +29,7 @@ export function templates(): Loaded {
   loaded = {
     report: hb.compile(readFileSync(join(DIR, 'report.hbs'), 'utf8'), { strict: true, noEscape: false }),
     diff: hb.compile(readFileSync(join(DIR, 'diff.hbs'), 'utf8'), { strict: true, noEscape: false }),
+    signoff: hb.compile(readFileSync(join(DIR, 'signoff.hbs'), 'utf8'), { strict: true, noEscape: false }),
     css: readFileSync(join(DIR, 'report.css'), 'utf8'),
   };
   return loaded;

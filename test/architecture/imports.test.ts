@@ -20,6 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   phrase: ['schema', 'lib'],
   render: ['phrase', 'schema', 'lib'],
   diff: ['schema', 'lib'],
+  sign: ['bundle', 'schema', 'lib'],
   cli: ['*'],
 };
 
