@@ -22,7 +22,10 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   program
     .command('run')
     .description('audit the nodes of an inventory over SSH and write one report per host')
-    .requiredOption('-i, --inventory <file>', 'Ansible YAML inventory')
+    .requiredOption(
+      '-i, --inventory <path>',
+      'Ansible inventory: INI, YAML, ansible-inventory --list JSON, or a directory',
+    )
     .requiredOption('-a, --audit <file>', 'audit file (guests, capture, probes, intent)')
     .option('--limit <host>', 'only these hosts or groups (comma separated)')
     .option('--out <dir>', 'reports directory', 'reports')
