@@ -14,10 +14,14 @@ const ALLOWED: Record<string, string[]> = {
   parse: ['bundle', 'schema', 'lib'],
   firewall: ['parse', 'schema', 'lib'],
   intent: ['parse', 'schema', 'lib'],
-  checks: ['firewall', 'intent', 'parse', 'schema', 'lib'],
-  analyse: ['checks', 'firewall', 'intent', 'parse', 'schema', 'lib'],
-  render: ['schema', 'lib'],
+  assess: ['firewall', 'intent', 'parse', 'phrase', 'schema', 'lib'],
+  checks: ['assess', 'firewall', 'intent', 'parse', 'phrase', 'schema', 'lib'],
+  analyse: ['assess', 'checks', 'firewall', 'intent', 'parse', 'phrase', 'schema', 'lib'],
+  phrase: ['schema', 'lib'],
+  render: ['phrase', 'schema', 'lib'],
   diff: ['schema', 'lib'],
+  sign: ['bundle', 'schema', 'lib'],
+  fleet: ['bundle', 'render', 'schema', 'lib'],
   cli: ['*'],
 };
 
@@ -29,7 +33,7 @@ const ADAPTERS: Record<string, string[]> = {
   commander: ['src/cli/main.ts'],
 };
 // Modules that must stay free of I/O and process state.
-const PURE = ['schema', 'firewall', 'checks', 'diff'];
+const PURE = ['schema', 'firewall', 'assess', 'checks', 'phrase', 'diff'];
 const IO_BUILTINS = /^node:(fs|fs\/promises|child_process|net|dgram|http|https)$/;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
