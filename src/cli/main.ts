@@ -12,7 +12,10 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
 
-  const formats = new Option('--format <list>', 'output formats, comma separated: html,pdf,json,md');
+  const formats = new Option(
+    '--format <list>',
+    'output formats, comma separated: html,pdf,json,md (default), summary (ticket summary .md + .pdf)',
+  );
   // Options are objects commander mutates per command, so each command gets its own.
   const paper = () => new Option('--paper <size>', 'PDF paper size: a4 (default) or letter');
 
@@ -107,6 +110,16 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .action(async (dir, opts) => {
       const { signCommand } = await import('./commands/sign.js');
       done(await signCommand({ dir, ...opts }, io));
+    });
+
+  program
+    .command('index')
+    .description('write index.html and index.json: the newest run of every host, worst first')
+    .argument('[reports]', 'reports directory', 'reports')
+    .option('--max-age <age>', 'runs older than this stand out (e.g. 36h, 7d; default 7d)')
+    .action(async (dir, opts) => {
+      const { indexCommand } = await import('./commands/index-cmd.js');
+      done(await indexCommand({ dir, ...opts }, io));
     });
 
   program
