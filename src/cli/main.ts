@@ -12,14 +12,20 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
 
-  const formats = new Option('--format <list>', 'output formats, comma separated: html,pdf,json,md');
+  const formats = new Option(
+    '--format <list>',
+    'output formats, comma separated: html,pdf,json,md (default), summary (ticket summary .md + .pdf)',
+  );
   // Options are objects commander mutates per command, so each command gets its own.
   const paper = () => new Option('--paper <size>', 'PDF paper size: a4 (default) or letter');
 
   program
     .command('run')
     .description('audit the nodes of an inventory over SSH and write one report per host')
-    .requiredOption('-i, --inventory <file>', 'Ansible YAML inventory')
+    .requiredOption(
+      '-i, --inventory <path>',
+      'Ansible inventory: INI, YAML, ansible-inventory --list JSON, or a directory',
+    )
     .requiredOption('-a, --audit <file>', 'audit file (guests, capture, probes, intent)')
     .option('--limit <host>', 'only these hosts or groups (comma separated)')
     .option('--out <dir>', 'reports directory', 'reports')
@@ -36,16 +42,36 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     });
 
   program
+    .command('init')
+    .description(
+      'read a node once and write a starting audit.yml and an intent.yml recording its firewall as it is now',
+    )
+    .requiredOption(
+      '-i, --inventory <path>',
+      'Ansible inventory: INI, YAML, ansible-inventory --list JSON, or a directory',
+    )
+    .option('--limit <host>', 'the one host to read (may be omitted when the inventory has one host)')
+    .option('--out <dir>', 'where audit.yml and intent.yml are written', '.')
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
+    .option('--accept-new-host-keys', 'record unknown host keys instead of refusing them')
+    .option('--force', 'replace audit.yml and intent.yml if they exist')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/init.js');
+      done(await initCommand(opts, io));
+    });
+
+  program
     .command('render')
     .description('re-render a report, or analyse an evidence bundle, offline')
-    .argument('<dir>', 'report or evidence bundle directory')
+    .argument('<dirs...>', 'report or evidence bundle directories (several: one browser prints them all)')
     .option('--intent <file>', 'intent file (native YAML/JSON) or Phoenix directory to compare against')
-    .option('--out <dir>', 'write the outputs here instead of into the directory')
+    .option('--out <dir>', 'write the outputs here instead of into the directory (several: into <dir>/<name>)')
     .addOption(formats)
     .addOption(paper())
-    .action(async (dir, opts) => {
-      const { renderCommand } = await import('./commands/render.js');
-      done(await renderCommand({ dir, ...opts }, io));
+    .action(async (dirs: string[], opts) => {
+      const { renderCommand, renderMany } = await import('./commands/render.js');
+      const [dir] = dirs;
+      done(dirs.length === 1 && dir ? await renderCommand({ dir, ...opts }, io) : await renderMany(dirs, opts, io));
     });
 
   program
@@ -104,6 +130,16 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .action(async (dir, opts) => {
       const { signCommand } = await import('./commands/sign.js');
       done(await signCommand({ dir, ...opts }, io));
+    });
+
+  program
+    .command('index')
+    .description('write index.html and index.json: the newest run of every host, worst first')
+    .argument('[reports]', 'reports directory', 'reports')
+    .option('--max-age <age>', 'runs older than this stand out (e.g. 36h, 7d; default 7d)')
+    .action(async (dir, opts) => {
+      const { indexCommand } = await import('./commands/index-cmd.js');
+      done(await indexCommand({ dir, ...opts }, io));
     });
 
   program

@@ -21,6 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   render: ['phrase', 'schema', 'lib'],
   diff: ['schema', 'lib'],
   sign: ['bundle', 'schema', 'lib'],
+  fleet: ['bundle', 'render', 'schema', 'lib'],
   cli: ['*'],
 };
 
