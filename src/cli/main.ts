@@ -42,6 +42,25 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     });
 
   program
+    .command('init')
+    .description(
+      'read a node once and write a starting audit.yml and an intent.yml recording its firewall as it is now',
+    )
+    .requiredOption(
+      '-i, --inventory <path>',
+      'Ansible inventory: INI, YAML, ansible-inventory --list JSON, or a directory',
+    )
+    .option('--limit <host>', 'the one host to read (may be omitted when the inventory has one host)')
+    .option('--out <dir>', 'where audit.yml and intent.yml are written', '.')
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
+    .option('--accept-new-host-keys', 'record unknown host keys instead of refusing them')
+    .option('--force', 'replace audit.yml and intent.yml if they exist')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/init.js');
+      done(await initCommand(opts, io));
+    });
+
+  program
     .command('render')
     .description('re-render a report, or analyse an evidence bundle, offline')
     .argument('<dir>', 'report or evidence bundle directory')
