@@ -63,14 +63,15 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   program
     .command('render')
     .description('re-render a report, or analyse an evidence bundle, offline')
-    .argument('<dir>', 'report or evidence bundle directory')
+    .argument('<dirs...>', 'report or evidence bundle directories (several: one browser prints them all)')
     .option('--intent <file>', 'intent file (native YAML/JSON) or Phoenix directory to compare against')
-    .option('--out <dir>', 'write the outputs here instead of into the directory')
+    .option('--out <dir>', 'write the outputs here instead of into the directory (several: into <dir>/<name>)')
     .addOption(formats)
     .addOption(paper())
-    .action(async (dir, opts) => {
-      const { renderCommand } = await import('./commands/render.js');
-      done(await renderCommand({ dir, ...opts }, io));
+    .action(async (dirs: string[], opts) => {
+      const { renderCommand, renderMany } = await import('./commands/render.js');
+      const [dir] = dirs;
+      done(dirs.length === 1 && dir ? await renderCommand({ dir, ...opts }, io) : await renderMany(dirs, opts, io));
     });
 
   program
