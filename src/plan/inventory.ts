@@ -198,7 +198,8 @@ export function parseInventory(path: string, raw: unknown): Inventory {
 // --limit as Ansible takes it: host or group names separated by , or :, "!name" excludes.
 export function limitHosts(inv: Inventory, limit: string | undefined): InventoryHost[] {
   // An inventory without hosts (empty groups, a typo in "hosts:") would otherwise end at once with 0.
-  if (inv.hosts.length === 0) throw new InputError('the inventory lists no hosts: nothing to audit', { file: inv.path });
+  if (inv.hosts.length === 0)
+    throw new InputError('the inventory lists no hosts: nothing to audit', { file: inv.path });
   if (!limit) return inv.hosts;
   const terms = limit
     .split(/[,:]/)
