@@ -97,6 +97,7 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
       if (stopped(ctx)) break;
       await runStep(ctx, probe);
     }
+    for (const step of phase('counters')) if (!stopped(ctx)) await runStep(ctx, step);
     if (input.audit.capture && !stopped(ctx)) await stopCapture(ctx, phase('capture-stop'), capture);
     return outcome();
   } finally {

@@ -16,9 +16,21 @@ export const REASON_CODES = [
   'nic-unfiltered',
   'guest-disabled',
   'cluster-disabled',
-  // kernel (live ruleset)
+  // kernel (live ruleset): what the kernel's walk decided, and how the kernel parts from the files
   'live-drift',
   'changes-pending',
+  'kernel-rule', // {chain, rule, target}: a rule in the live ruleset decided
+  'kernel-policy', // {chain, policy}: a built-in chain's policy decided
+  'kernel-unknown', // {chain, rule, what}: a match or target the walk does not model; never a guess
+  'kernel-not-collected', // {step}: no live ruleset to walk
+  'live-differs', // {flow, config, live, chain, rule}: the files and the kernel decide differently
+  'hand-added', // {chain, rule}: a rule in a PVE chain that the configuration does not produce
+  'rule-missing', // {chain}: a rule the configuration produces that the kernel does not hold
+  'rule-changed', // {chain, rule}: same place, different rule
+  'stale-chain', // {chain}: a guest chain the configuration no longer produces
+  'chain-missing', // {chain}: a guest chain the configuration produces that the kernel lacks
+  'mac-filtered', // {chain, rule, mac}: the source MAC filter drops the frame
+  'counters-ambiguous', // {rule, packets, expected}: more packets than the probe sent
   // probe / wire
   'dns-failed',
   'service-refused',

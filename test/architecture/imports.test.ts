@@ -14,8 +14,9 @@ const ALLOWED: Record<string, string[]> = {
   parse: ['bundle', 'schema', 'lib'],
   firewall: ['parse', 'schema', 'lib'],
   intent: ['parse', 'schema', 'lib'],
-  checks: ['firewall', 'intent', 'parse', 'schema', 'lib'],
-  analyse: ['checks', 'firewall', 'intent', 'parse', 'schema', 'lib'],
+  kernel: ['firewall', 'parse', 'schema', 'lib'],
+  checks: ['firewall', 'kernel', 'intent', 'parse', 'schema', 'lib'],
+  analyse: ['checks', 'firewall', 'kernel', 'intent', 'parse', 'schema', 'lib'],
   render: ['schema', 'lib'],
   diff: ['schema', 'lib'],
   cli: ['*'],
@@ -29,7 +30,7 @@ const ADAPTERS: Record<string, string[]> = {
   commander: ['src/cli/main.ts'],
 };
 // Modules that must stay free of I/O and process state.
-const PURE = ['schema', 'firewall', 'checks', 'diff'];
+const PURE = ['schema', 'firewall', 'kernel', 'checks', 'diff'];
 const IO_BUILTINS = /^node:(fs|fs\/promises|child_process|net|dgram|http|https)$/;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
