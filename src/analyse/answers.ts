@@ -1,6 +1,6 @@
-import type { CheckContext } from '../checks/context.js';
-import { pveUnavailable } from '../checks/define.js';
-import type { FlowEval } from '../checks/lib/flows.js';
+import type { CheckContext } from '../assess/context.js';
+import { pveUnavailable } from '../assess/define.js';
+import type { FlowEval } from '../assess/lib/flows.js';
 import type { Answer } from '../schema/report.js';
 import { describeDecision } from './describe.js';
 import { capturePhrase, observedPhrase, serverName } from './observed.js';

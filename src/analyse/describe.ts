@@ -1,5 +1,5 @@
-import type { CheckContext } from '../checks/context.js';
-import { guestLabel } from '../checks/lib/guests.js';
+import type { CheckContext } from '../assess/context.js';
+import { guestLabel } from '../assess/lib/guests.js';
 import type { DecidedBy } from '../schema/report.js';
 
 // "VM 1001's inbound policy (firewall/1001.fw line 3: policy_in: DROP)": where a verdict was made, for people.

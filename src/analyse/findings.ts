@@ -1,5 +1,5 @@
-import { fillTemplate } from '../checks/define.js';
-import type { Fix } from '../checks/fix/types.js';
+import { fillTemplate } from '../assess/define.js';
+import type { Fix } from '../assess/fix/types.js';
 import type { Severity } from '../schema/common.js';
 import type { Finding } from '../schema/report.js';
 import { findingId } from './finding-id.js';

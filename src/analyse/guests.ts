@@ -1,5 +1,5 @@
-import type { CheckContext } from '../checks/context.js';
-import { guestIp, guestType, knownVmids } from '../checks/lib/guests.js';
+import type { CheckContext } from '../assess/context.js';
+import { guestIp, guestType, knownVmids } from '../assess/lib/guests.js';
 import type { Guest } from '../schema/report.js';
 
 // The per-guest chain of switches (cluster -> .fw -> enable -> NIC), with the first broken link.

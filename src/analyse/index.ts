@@ -1,7 +1,7 @@
-import { buildContext } from '../checks/build-context.js';
+import { buildContext } from '../assess/build-context.js';
+import { evaluateFlow } from '../assess/lib/flow-eval.js';
+import { collectFlows } from '../assess/lib/flows.js';
 import { CHECKS } from '../checks/index.js';
-import { evaluateFlow } from '../checks/lib/flow-eval.js';
-import { collectFlows } from '../checks/lib/flows.js';
 import type { LoadedIntent } from '../intent/schema.js';
 import { TOOL } from '../lib/version.js';
 import type { Facts } from '../schema/facts.js';

@@ -1,6 +1,6 @@
-import type { CheckContext } from '../checks/context.js';
-import type { FlowEval } from '../checks/lib/flows.js';
-import { liveDrift, liveFor, liveKernel } from '../checks/lib/live.js';
+import type { CheckContext } from '../assess/context.js';
+import type { FlowEval } from '../assess/lib/flows.js';
+import { liveDrift, liveFor, liveKernel } from '../assess/lib/live.js';
 import { counterRise } from '../kernel/counters.js';
 import type { Answer, Drift, RootCause } from '../schema/report.js';
 
@@ -72,7 +72,7 @@ export function kernelRootCause(ctx: CheckContext, flows: readonly FlowEval[], r
       live: live.action,
       chain: live.chain,
       rule: live.rule,
-      ...(own ? { drift: own.code } : pending ? { drift: 'rule-missing' } : {}),
+      ...(own ? { drift: own.code } : pending ? { drift: 'live-rule-missing' } : {}),
     },
   };
 }

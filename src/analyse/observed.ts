@@ -1,6 +1,6 @@
-import type { CheckContext } from '../checks/context.js';
-import type { FlowEval } from '../checks/lib/flows.js';
-import { guestLabel, ipToZone } from '../checks/lib/guests.js';
+import type { CheckContext } from '../assess/context.js';
+import type { FlowEval } from '../assess/lib/flows.js';
+import { guestLabel, ipToZone } from '../assess/lib/guests.js';
 
 // What the capture and curl saw for one flow, in words, reading a reset in the light of the
 // simulation: after a simulated REJECT it is the firewall's answer, after an ACCEPT the server's.

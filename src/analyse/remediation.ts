@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
-import { applyFwEdits } from '../checks/fix/fw-edit.js';
-import { type Fix, PHASES } from '../checks/fix/types.js';
+import { applyFwEdits } from '../assess/fix/fw-edit.js';
+import { type Fix, PHASES } from '../assess/fix/types.js';
 import type { Remediation } from '../schema/report.js';
 import { withFirewallOn } from './nic.js';
 

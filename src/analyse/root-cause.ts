@@ -1,6 +1,6 @@
-import type { CheckContext } from '../checks/context.js';
-import type { FlowEval } from '../checks/lib/flows.js';
-import { misplacedRuleForFlow } from '../checks/lib/misplaced.js';
+import type { CheckContext } from '../assess/context.js';
+import type { FlowEval } from '../assess/lib/flows.js';
+import { misplacedRuleForFlow } from '../assess/lib/misplaced.js';
 import type { SimFlow } from '../schema/pve.js';
 import type { RootCause } from '../schema/report.js';
 import { describeDecision } from './describe.js';

@@ -1,5 +1,5 @@
-import type { CheckContext } from '../checks/context.js';
-import { type Check, type CheckResult, missingFact } from '../checks/define.js';
+import type { CheckContext } from '../assess/context.js';
+import { type Check, type CheckResult, missingFact } from '../assess/define.js';
 
 export interface Evaluated {
   check: Check;

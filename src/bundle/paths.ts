@@ -5,6 +5,8 @@ import { EvidenceError } from '../lib/errors.js';
 export const MANIFEST = 'manifest.json';
 export const EVIDENCE_DIR = 'evidence';
 export const LATEST = 'latest';
+// Sign-offs (pveaudit sign) sign manifest.json, so they live beside it and outside it.
+export const SIGNATURES_DIR = 'signatures';
 
 // Evidence paths are relative, forward-slashed and may not climb out of evidence/.
 export function checkEvidencePath(path: string): string {

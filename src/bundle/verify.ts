@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { sha256File } from '../lib/hash.js';
-import { EVIDENCE_DIR } from './paths.js';
+import { EVIDENCE_DIR, SIGNATURES_DIR } from './paths.js';
 import { readBundle } from './read.js';
 
 export interface VerifyResult {
@@ -30,10 +30,11 @@ export async function verifyBundle(dir: string): Promise<VerifyResult> {
     const got = await sha256File(join(bundle.dir, path));
     if (got.sha256 !== want) changed.push(path);
   }
-  // Anything under evidence/ the manifest does not list was added afterwards; so was any symlink or
-  // other non-regular entry anywhere (a report.md -> /elsewhere link would redirect a re-render).
+  // Anything the manifest does not list was added afterwards (signatures/ holds the sign-offs, which
+  // sign the manifest and so cannot be in it); so was any symlink or other non-regular entry anywhere
+  // (a report.md -> /elsewhere link would redirect a re-render).
   const added = [
-    ...[...present].filter((p) => !expected.has(p) && p.startsWith(`${EVIDENCE_DIR}/`)),
+    ...[...present].filter((p) => !expected.has(p) && !p.startsWith(`${SIGNATURES_DIR}/`)),
     ...(await listOddEntries(bundle.dir)).map((p) => `${p} (not a regular file)`),
   ].sort();
   return {

@@ -1,5 +1,5 @@
+import type { Check } from '../assess/define.js';
 import cluster_firewall_disabled from './cluster/cluster_firewall_disabled.js';
-import type { Check } from './define.js';
 import flow_observation_disagrees from './flow/flow_observation_disagrees.js';
 import flow_probe_fails_past_firewall from './flow/flow_probe_fails_past_firewall.js';
 import flow_simulated_mismatch from './flow/flow_simulated_mismatch.js';
@@ -48,5 +48,5 @@ export const CHECKS: readonly Check[] = [
   flow_probe_fails_past_firewall,
 ];
 
-export type { Check, CheckResult, Outcome } from './define.js';
-export { defineCheck } from './define.js';
+export type { Check, CheckResult, Outcome } from '../assess/define.js';
+export { defineCheck } from '../assess/define.js';

@@ -117,7 +117,10 @@ export async function auditHost(target: Target, run: HostRun): Promise<HostOutco
 }
 
 // As OpenSSH: --known-hosts stands for UserKnownHostsFile; the global files are read in any case.
-function knownHostsOf(target: Target, given: string | null): { knownHostsPath: string; otherKnownHosts: string[] } {
+export function knownHostsOf(
+  target: Target,
+  given: string | null,
+): { knownHostsPath: string; otherKnownHosts: string[] } {
   const user = given ? [given] : (target.knownHosts?.user ?? [join(homedir(), '.ssh', 'known_hosts')]);
   const [first, ...rest] = user;
   return { knownHostsPath: first as string, otherKnownHosts: [...rest, ...(target.knownHosts?.global ?? [])] };

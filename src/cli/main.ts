@@ -12,14 +12,20 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
 
-  const formats = new Option('--format <list>', 'output formats, comma separated: html,pdf,json,md');
+  const formats = new Option(
+    '--format <list>',
+    'output formats, comma separated: html,pdf,json,md (default), summary (ticket summary .md + .pdf)',
+  );
   // Options are objects commander mutates per command, so each command gets its own.
   const paper = () => new Option('--paper <size>', 'PDF paper size: a4 (default) or letter');
 
   program
     .command('run')
     .description('audit the nodes of an inventory over SSH and write one report per host')
-    .requiredOption('-i, --inventory <file>', 'Ansible YAML inventory')
+    .requiredOption(
+      '-i, --inventory <path>',
+      'Ansible inventory: INI, YAML, ansible-inventory --list JSON, or a directory',
+    )
     .requiredOption('-a, --audit <file>', 'audit file (guests, capture, probes, intent)')
     .option('--limit <host>', 'only these hosts or groups (comma separated)')
     .option('--out <dir>', 'reports directory', 'reports')
@@ -33,6 +39,25 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(opts, io));
+    });
+
+  program
+    .command('init')
+    .description(
+      'read a node once and write a starting audit.yml and an intent.yml recording its firewall as it is now',
+    )
+    .requiredOption(
+      '-i, --inventory <path>',
+      'Ansible inventory: INI, YAML, ansible-inventory --list JSON, or a directory',
+    )
+    .option('--limit <host>', 'the one host to read (may be omitted when the inventory has one host)')
+    .option('--out <dir>', 'where audit.yml and intent.yml are written', '.')
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
+    .option('--accept-new-host-keys', 'record unknown host keys instead of refusing them')
+    .option('--force', 'replace audit.yml and intent.yml if they exist')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/init.js');
+      done(await initCommand(opts, io));
     });
 
   program
@@ -83,11 +108,37 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
 
   program
     .command('verify')
-    .description('re-hash a report directory against its manifest')
+    .description('re-hash a report directory against its manifest and check its sign-off signatures')
     .argument('<dir>', 'report directory')
-    .action(async (dir) => {
+    .option('--allowed-signers <file>', 'OpenSSH allowed_signers file: also check who signed')
+    .option('--sheet', 'write the one-page sign-off sheet (signoff.html, signoff.pdf) into signatures/ or --out')
+    .option('--out <dir>', 'with --sheet: write the sheet here')
+    .addOption(paper())
+    .action(async (dir, opts) => {
       const { verifyCommand } = await import('./commands/verify.js');
-      done(await verifyCommand({ dir }, io));
+      done(await verifyCommand({ dir, ...opts }, io));
+    });
+
+  program
+    .command('sign')
+    .description('sign a report (an OpenSSH SSHSIG over manifest.json) into REPORT_DIR/signatures/')
+    .argument('<dir>', 'report directory')
+    .requiredOption('--key <file>', 'SSH private key, or public key whose private half is in ssh-agent')
+    .option('--name <name>', 'signer name, as in your allowed_signers file (default user@host)')
+    .option('--role <role>', 'prepared, reviewed or approved', 'reviewed')
+    .action(async (dir, opts) => {
+      const { signCommand } = await import('./commands/sign.js');
+      done(await signCommand({ dir, ...opts }, io));
+    });
+
+  program
+    .command('index')
+    .description('write index.html and index.json: the newest run of every host, worst first')
+    .argument('[reports]', 'reports directory', 'reports')
+    .option('--max-age <age>', 'runs older than this stand out (e.g. 36h, 7d; default 7d)')
+    .action(async (dir, opts) => {
+      const { indexCommand } = await import('./commands/index-cmd.js');
+      done(await indexCommand({ dir, ...opts }, io));
     });
 
   program

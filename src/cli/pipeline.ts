@@ -11,16 +11,18 @@ import { parseBundle } from '../parse/index.js';
 import { type Format, openPdfPrinter, type PdfPrinter, renderAll } from '../render/index.js';
 import type { EvidenceRef, Report } from '../schema/report.js';
 
+// The default; summary (the ticket summary) is written only when asked for.
 export const ALL_FORMATS: readonly Format[] = ['html', 'pdf', 'json', 'md'];
+const KNOWN_FORMATS: readonly Format[] = [...ALL_FORMATS, 'summary'];
 
 // "html,pdf" -> ['html', 'pdf'], rejecting unknown names with the list of valid ones.
 export function parseFormats(list: string | undefined): Format[] {
   if (list === undefined) return [...ALL_FORMATS];
-  if (list.trim() === '') throw new UsageError(`--format is empty: use one or more of ${ALL_FORMATS.join(', ')}`);
+  if (list.trim() === '') throw new UsageError(`--format is empty: use one or more of ${KNOWN_FORMATS.join(', ')}`);
   const out: Format[] = [];
   for (const raw of list.split(',')) {
     const f = raw.trim() as Format;
-    if (!ALL_FORMATS.includes(f)) throw new UsageError(`unknown format "${raw}": use ${ALL_FORMATS.join(', ')}`);
+    if (!KNOWN_FORMATS.includes(f)) throw new UsageError(`unknown format "${raw}": use ${KNOWN_FORMATS.join(', ')}`);
     if (!out.includes(f)) out.push(f);
   }
   return out;
@@ -142,7 +144,7 @@ export function parsePaper(value: string | undefined): Paper {
 }
 
 export async function openPrinterIfNeeded(formats: readonly Format[]): Promise<PdfPrinter | undefined> {
-  return formats.includes('pdf') ? openPdfPrinter() : undefined;
+  return formats.includes('pdf') || formats.includes('summary') ? openPdfPrinter() : undefined;
 }
 
 // Report -> file name -> content, for the caller to write (or hand to BundleWriter.finish).

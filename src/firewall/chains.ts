@@ -1,4 +1,5 @@
 import type { Action } from '../schema/common.js';
+import { reason } from '../schema/reason.js';
 import { matches } from './match.js';
 import { type Decision, note, type Walk } from './packet.js';
 import type { IndexedRules } from './rule-index.js';
@@ -6,8 +7,27 @@ import type { CRule, FirewallModel } from './types.js';
 
 export type ChainKind = 'guest-in' | 'guest-out' | 'host-in' | 'host-out';
 
-export function ruleDecision(r: CRule, action: Action): Decision {
-  return { action, decidedBy: { kind: 'rule', file: r.rule.file, line: r.rule.line, text: r.rule.text } };
+export function ruleDecision(
+  r: CRule,
+  action: Action,
+  chain: string,
+  extra: { group?: string; mark?: boolean } = {},
+): Decision {
+  return {
+    action,
+    decidedBy: { kind: 'rule', file: r.rule.file, line: r.rule.line, text: r.rule.text },
+    reason: reason('rule', {
+      file: r.rule.file,
+      line: r.rule.line,
+      text: r.rule.text,
+      action,
+      chain,
+      group: extra.group,
+      // accepted only because the guest OUT chain's accept mark was still on the packet
+      mark: extra.mark,
+      macro: r.rule.macro ?? undefined,
+    }),
+  };
 }
 
 function reached(w: Walk, r: CRule, chain: string, result: string): void {
@@ -45,7 +65,7 @@ export function runRules(
       if (!matches(r, w, isHost ? iface : undefined)) continue;
       reached(w, r, chain, r.target.action);
       if (r.target.action === 'ACCEPT' && kind === 'guest-out') w.mark = true;
-      return ruleDecision(r, r.target.action);
+      return ruleDecision(r, r.target.action, chain);
     }
     const name = r.target.name;
     const jumps =
@@ -62,9 +82,9 @@ export function runRules(
       for (const gr of group ? group[dir] : []) {
         if (gr.target.kind !== 'verdict' || !matches(gr, w, undefined)) continue;
         reached(w, gr, `GROUP-${name}-${dir.toUpperCase()}`, gr.target.action);
-        if (gr.target.action !== 'ACCEPT') return ruleDecision(gr, gr.target.action);
+        if (gr.target.action !== 'ACCEPT') return ruleDecision(gr, gr.target.action, chain, { group: name });
         w.mark = true;
-        return ruleDecision(gr, 'ACCEPT');
+        return ruleDecision(gr, 'ACCEPT', chain, { group: name });
       }
     } else if (w.mark) {
       // The mark test after a GROUP jump is unconditional: a mark left by the guest OUT chain
@@ -72,7 +92,7 @@ export function runRules(
       w.trace.push(
         `${chain}: ${r.rule.file}:${r.rule.line} "${r.rule.text}" -> ACCEPT (the interface does not match, but the accept mark set by the guest OUT chain is still on the packet)`,
       );
-      return ruleDecision(r, 'ACCEPT');
+      return ruleDecision(r, 'ACCEPT', chain, { mark: true });
     }
   }
   return null;
@@ -99,18 +119,24 @@ export function policyDecision(
 ): Decision {
   const text = line !== null ? `${key}: ${action}` : `${key} ${action} (default)`;
   const decidedBy = { kind: 'policy' as const, file, line, text };
+  const why = (act: Action, noise: string | null = null) =>
+    reason('policy', { file, line, key, policy: action, action: act, chain, default: line === null, noise });
   if (action === 'ACCEPT') {
     if (guestOut) w.mark = true;
     w.trace.push(`${chain}: ${text} -> ACCEPT`);
-    return { action, decidedBy };
+    return { action, decidedBy, reason: why(action) };
   }
   if (action === 'DROP') {
     w.trace.push(`${chain}: ${text} -> DROP`);
-    return { action, decidedBy };
+    return { action, decidedBy, reason: why(action) };
   }
   const r = rejectChain(w);
   w.trace.push(`${chain}: ${text} -> PVEFW-Reject -> ${r.action}${r.why ? ` (${r.why})` : ''}`);
-  return { action: r.action, decidedBy: r.why ? { ...decidedBy, text: `${text} (${r.why})` } : decidedBy };
+  return {
+    action: r.action,
+    decidedBy: r.why ? { ...decidedBy, text: `${text} (${r.why})` } : decidedBy,
+    reason: why(r.action, r.why),
+  };
 }
 
 // PVEFW-Reject as the kernel runs it (the simulator aborts at its multiport rules for tcp/udp).

@@ -1,4 +1,5 @@
 import type { Action } from '../schema/common.js';
+import { type Reason, reason } from '../schema/reason.js';
 import { policyDecision, policyLogNote, runRules } from './chains.js';
 import { blacklistAndSmurfs } from './host-chains.js';
 import { type Decision, note, type Walk } from './packet.js';
@@ -12,8 +13,23 @@ const builtin = (text: string, file: string | null = null, line: number | null =
   text,
 });
 
+// The first of the three switches (cluster, guest, NIC) that is off, or the compile error that
+// stopped this guest's chains: why nothing filters this NIC.
+function noChainReason(g: GuestModel, nic: NicModel, model: FirewallModel): Reason {
+  const vmid = g.vmid;
+  const n = `net${nic.index}`;
+  if (!model.clusterEnabled)
+    return model.cfg.cluster
+      ? reason('cluster-disabled', { file: 'firewall/cluster.fw', line: model.clusterEnableLine, vmid, nic: n })
+      : reason('cluster-fw-missing', { file: 'firewall/cluster.fw', vmid, nic: n });
+  if (!g.hasFw) return reason('guest-no-fwfile', { vmid, file: g.fwPath, nic: n });
+  if (!g.enable) return reason('guest-disabled', { vmid, file: g.fwPath, line: g.optLine('enable'), nic: n });
+  if (!nic.firewall) return reason('nic-unfiltered', { vmid, nic: n, file: g.config.path, dev: nic.dev });
+  return reason('guest-chains-stopped', { vmid, nic: n, file: g.fwPath, error: nic.noChainReason ?? '' });
+}
+
 export function noChainDecision(g: GuestModel, nic: NicModel, model: FirewallModel): Decision {
-  const reason = nic.noChainReason ?? '';
+  const text = nic.noChainReason ?? '';
   const [file, line] = !model.clusterEnabled
     ? ['firewall/cluster.fw', model.clusterEnableLine]
     : !g.hasFw
@@ -25,7 +41,8 @@ export function noChainDecision(g: GuestModel, nic: NicModel, model: FirewallMod
           : [g.fwPath, null];
   return {
     action: 'ACCEPT',
-    decidedBy: builtin(`no ${nic.dev} chain, so nothing filters this guest: ${reason}`, file, line),
+    decidedBy: builtin(`no ${nic.dev} chain, so nothing filters this guest: ${text}`, file, line),
+    reason: noChainReason(g, nic, model),
     weak: true,
   };
 }
@@ -69,6 +86,7 @@ export function intoGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
         g.fwPath,
         g.optLine('dhcp'),
       ),
+      reason: reason('builtin-accept', { what: 'dhcp', chain, vmid: g.vmid, file: g.fwPath }),
     };
   }
   dhcpNote(w, g, chain);
@@ -77,6 +95,7 @@ export function intoGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
     return {
       action: 'ACCEPT',
       decidedBy: builtin('built-in: neighbor discovery is accepted (guest option ndp)', g.fwPath, g.optLine('ndp')),
+      reason: reason('builtin-accept', { what: 'ndp', chain, vmid: g.vmid, file: g.fwPath }),
     };
   }
   const d = runRules(model, w, nic.chains.in, chain, 'guest-in', undefined);
@@ -111,6 +130,7 @@ export function fromGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
         g.fwPath,
         g.optLine('dhcp'),
       ),
+      reason: reason('builtin-accept', { what: 'dhcp', chain, vmid: g.vmid, file: g.fwPath }),
     };
   }
   dhcpNote(w, g, chain);
@@ -123,6 +143,7 @@ export function fromGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
         g.fwPath,
         g.optLine('radv'),
       ),
+      reason: reason('builtin-drop', { what: 'radv', chain, vmid: g.vmid, file: g.fwPath, line: g.optLine('radv') }),
     };
   }
   if (nic.ipfilter && !(p.v === 4 ? nic.ipfilter.has4(p.src4) : nic.ipfilter.has6(p.src6))) {
@@ -136,6 +157,15 @@ export function fromGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
         g.fwPath,
         line,
       ),
+      reason: reason('ipfilter', {
+        vmid: g.vmid,
+        nic: `net${nic.index}`,
+        ipset: setName,
+        address: p.source,
+        file: g.fwPath,
+        line,
+        chain,
+      }),
     };
   }
   if (p.v === 6 && p.proto === 58 && g.opt('ndp') !== '0' && p.icmp && ND_TYPES.has(p.icmp.type)) {
@@ -144,6 +174,7 @@ export function fromGuest(model: FirewallModel, w: Walk, g: GuestModel, nic: Nic
     return {
       action: 'ACCEPT',
       decidedBy: builtin('built-in: neighbor discovery is accepted (guest option ndp)', g.fwPath, g.optLine('ndp')),
+      reason: reason('builtin-accept', { what: 'ndp', chain, vmid: g.vmid, file: g.fwPath }),
     };
   }
   w.mark = false;

@@ -82,7 +82,7 @@ export function buildGuest(vmid: number, cfg: PveConfig, ctx: Ctx): GuestModel |
       addresses,
     });
   }
-  return { vmid, config, fwPath: `firewall/${vmid}.fw`, hasFw, enable, opt, optLine, nics };
+  return { vmid, config, fwPath: `firewall/${vmid}.fw`, hasFw, enable, opt, optLine, nics, scope };
 }
 
 // EUI-64 link-local address of a MAC (Proxmox's mac_to_linklocal): flip the U/L bit, insert ff:fe.

@@ -1,4 +1,5 @@
 import type { Action } from '../schema/common.js';
+import { reason } from '../schema/reason.js';
 import { policyDecision, policyLogNote, runRules } from './chains.js';
 import type { Decision, Walk } from './packet.js';
 import type { FirewallModel } from './types.js';
@@ -39,6 +40,13 @@ export function blacklistAndSmurfs(model: FirewallModel, w: Walk, chain: string)
     return {
       action: 'DROP',
       decidedBy: builtin(`source in ipset blacklist`, 'firewall/cluster.fw', ipsetLine(model, 'blacklist')),
+      reason: reason('blacklist', {
+        address: p.source,
+        ipset: 'blacklist',
+        file: 'firewall/cluster.fw',
+        line: ipsetLine(model, 'blacklist'),
+        chain,
+      }),
     };
   }
   if (
@@ -48,7 +56,11 @@ export function blacklistAndSmurfs(model: FirewallModel, w: Walk, chain: string)
     (p.srctype === 'BROADCAST' || p.src4 >>> 28 === 14)
   ) {
     w.trace.push(`${chain}: PVEFW-smurfs: broadcast/multicast source ${p.source} -> DROP`);
-    return { action: 'DROP', decidedBy: builtin('PVEFW-smurfs: broadcast or multicast source (host option nosmurfs)') };
+    return {
+      action: 'DROP',
+      decidedBy: builtin('PVEFW-smurfs: broadcast or multicast source (host option nosmurfs)'),
+      reason: reason('smurfs', { address: p.source, chain }),
+    };
   }
   return null;
 }
@@ -61,7 +73,11 @@ export function hostIn(model: FirewallModel, w: Walk, inIface: string | null): D
   if (early) return early;
   if (p.proto === 2) {
     w.trace.push(`${chain}: -p igmp -> ACCEPT`);
-    return { action: 'ACCEPT', decidedBy: builtin('built-in: IGMP is accepted') };
+    return {
+      action: 'ACCEPT',
+      decidedBy: builtin('built-in: IGMP is accepted'),
+      reason: reason('builtin-accept', { what: 'igmp', chain }),
+    };
   }
   const d = runRules(model, w, model.host.inRules, chain, 'host-in', inIface);
   if (d) return d;
@@ -79,6 +95,7 @@ export function hostIn(model: FirewallModel, w: Walk, inIface: string | null): D
         'firewall/cluster.fw',
         ipsetLine(model, 'management'),
       ),
+      reason: reason('builtin-accept', { what: 'management', chain, port: p.dport, address: p.source }),
     };
   }
   const co = corosync(model, w, 'in');
@@ -94,7 +111,11 @@ export function hostOut(model: FirewallModel, w: Walk, outIface: string | null):
   const p = w.p;
   if (p.proto === 2) {
     w.trace.push(`${chain}: -p igmp -> ACCEPT`);
-    return { action: 'ACCEPT', decidedBy: builtin('built-in: IGMP is accepted') };
+    return {
+      action: 'ACCEPT',
+      decidedBy: builtin('built-in: IGMP is accepted'),
+      reason: reason('builtin-accept', { what: 'igmp', chain }),
+    };
   }
   const d = runRules(model, w, model.host.outRules, chain, 'host-out', outIface);
   if (d) return d;
@@ -104,6 +125,12 @@ export function hostOut(model: FirewallModel, w: Walk, outIface: string | null):
     return {
       action: 'ACCEPT',
       decidedBy: builtin(`built-in: node to local_network ${model.host.localNetwork} tcp ${p.dport}`),
+      reason: reason('builtin-accept', {
+        what: 'local-network',
+        chain,
+        port: p.dport,
+        network: model.host.localNetwork,
+      }),
     };
   }
   const co = corosync(model, w, 'out');
@@ -119,7 +146,11 @@ function corosync(model: FirewallModel, w: Walk, dir: 'in' | 'out'): Decision | 
   const chain = dir === 'in' ? 'PVEFW-HOST-IN' : 'PVEFW-HOST-OUT';
   if (model.host.corosyncMulticast && p.dsttype === 'MULTICAST') {
     w.trace.push(`${chain}: corosync multicast (transport udp) -> ACCEPT`);
-    return { action: 'ACCEPT', decidedBy: builtin('built-in: corosync multicast udp 5404:5405', 'corosync.conf') };
+    return {
+      action: 'ACCEPT',
+      decidedBy: builtin('built-in: corosync multicast udp 5404:5405', 'corosync.conf'),
+      reason: reason('builtin-accept', { what: 'corosync', chain, port: p.dport }),
+    };
   }
   const src = p.v === 4 ? BigInt(p.src4) : p.src6;
   const dst = p.v === 4 ? BigInt(p.dst4) : p.dst6;
@@ -134,6 +165,7 @@ function corosync(model: FirewallModel, w: Walk, dir: 'in' | 'out'): Decision | 
         `built-in: corosync udp 5404:5405 ${dir === 'in' ? 'from' : 'to'} ${c.peer} (${c.key})`,
         'corosync.conf',
       ),
+      reason: reason('builtin-accept', { what: 'corosync', chain, port: p.dport, peer: c.peer }),
     };
   }
   return null;

@@ -75,6 +75,7 @@ export function buildModel(cfg: PveConfig, opts: BuildOptions = {}): FirewallMod
     guests,
     ipOwners,
     logRateLimited,
+    scope,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { IcmpType } from '../parse/fw-tables.js';
 import type { Action } from '../schema/common.js';
 import type { SimResult } from '../schema/pve.js';
+import type { Reason } from '../schema/reason.js';
 
 export interface Packet {
   v: 4 | 6;
@@ -25,6 +26,7 @@ export type DecidedBy = SimResult['decidedBy'];
 export interface Decision {
   action: Action;
   decidedBy: DecidedBy;
+  reason: Reason; // the same decision as data; simulate() adds the side of the flow
   weak?: boolean; // a pass nothing in particular accepted (e.g. plain bridge FORWARD)
 }
 

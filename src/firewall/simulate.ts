@@ -1,5 +1,6 @@
 import { SimulationError } from '../lib/errors.js';
 import type { SimFlow, SimResult } from '../schema/pve.js';
+import { type Reason, reason, type Side } from '../schema/reason.js';
 import { buildPacket } from './flow-packet.js';
 import { fromGuest, intoGuest } from './guest-chains.js';
 import { hostIn, hostOut } from './host-chains.js';
@@ -66,16 +67,24 @@ function pickAddress(
   return dflt;
 }
 
-function builtin(text: string, file: string | null = null, line: number | null = null, weak = false): Decision {
-  return { action: 'ACCEPT', decidedBy: { kind: 'default', file, line, text }, weak };
+function builtin(
+  text: string,
+  why: Reason,
+  file: string | null = null,
+  line: number | null = null,
+  weak = false,
+): Decision {
+  return { action: 'ACCEPT', decidedBy: { kind: 'default', file, line, text }, reason: why, weak };
 }
 
 function hostOff(model: FirewallModel): Decision {
   const path = model.cfg.host?.path ?? null;
+  const line = model.cfg.host?.options.enable?.line ?? null;
   return builtin(
     `host firewall disabled (${path ?? 'host.fw'} enable: 0): no PVEFW-HOST chains`,
+    reason('host-disabled', { file: path, line }),
     path,
-    model.cfg.host?.options.enable?.line ?? null,
+    line,
   );
 }
 
@@ -85,11 +94,23 @@ function result(w: Walk, d: Decision, portText: string | null): SimResult {
     action: d.action,
     decidedBy: d.decidedBy,
     trace: w.trace,
+    reason: d.reason,
     packet: { source: p.source, dest: p.dest, proto: p.protoName, dport: portText },
   };
 }
 
-const BRIDGE = builtin('bridge FORWARD: nothing filters between bridge ports', null, null, true);
+const BRIDGE = builtin(
+  'bridge FORWARD: nothing filters between bridge ports',
+  reason('bridge-forward', { side: 'bridge' }),
+  null,
+  null,
+  true,
+);
+
+// Which end of the flow a hop decided on, so a reason can say "the destination guest's policy".
+const onSide = (d: Decision, side: Side): Decision => ({ ...d, reason: { ...d.reason, side } });
+
+const SWITCH_OFF = new Set(['guest-no-fwfile', 'guest-disabled', 'nic-unfiltered', 'guest-chains-stopped']);
 
 // One packet through the chains Proxmox's iptables ruleset would walk (PROXMOX.md sections 4
 // and 9). Throws SimulationError only for invalid input.
@@ -107,14 +128,19 @@ export function simulate(model: FirewallModel, flow: SimFlow): SimResult {
     const why = model.cfg.cluster
       ? 'cluster firewall is disabled (firewall/cluster.fw enable is not 1): no chains, everything is accepted'
       : 'there is no firewall/cluster.fw: the firewall is off, everything is accepted';
-    return result(w, builtin(why, 'firewall/cluster.fw', model.clusterEnableLine), portText);
+    const code = model.cfg.cluster
+      ? reason('cluster-disabled', { file: 'firewall/cluster.fw', line: model.clusterEnableLine })
+      : reason('cluster-fw-missing', { file: 'firewall/cluster.fw' });
+    return result(w, builtin(why, code, 'firewall/cluster.fw', model.clusterEnableLine), portText);
   }
   const decisions: Decision[] = [];
   const { from, to } = r;
-  if (from.kind === 'guest') decisions.push(nftGuest(model, w, fromGuest(model, w, from.guest, from.nic)));
-  else if (from.kind === 'host') decisions.push(model.host.enabled ? hostOut(model, w, bridgeOf(to)) : hostOff(model));
+  if (from.kind === 'guest')
+    decisions.push(onSide(nftGuest(model, w, fromGuest(model, w, from.guest, from.nic)), 'source'));
+  else if (from.kind === 'host')
+    decisions.push(onSide(model.host.enabled ? hostOut(model, w, bridgeOf(to)) : hostOff(model), 'node'));
   if (accepted(decisions) && to.kind === 'host')
-    decisions.push(model.host.enabled ? hostIn(model, w, bridgeOf(from)) : hostOff(model));
+    decisions.push(onSide(model.host.enabled ? hostIn(model, w, bridgeOf(from)) : hostOff(model), 'node'));
   else if (accepted(decisions) && from.kind !== 'host') {
     w.trace.push(
       `PVEFW-FORWARD on ${bridgeOf(from)}${bridgeOf(to) !== bridgeOf(from) ? ` -> ${bridgeOf(to)}` : ''}: no rule matches a plain bridge port -> ACCEPT`,
@@ -122,11 +148,17 @@ export function simulate(model: FirewallModel, flow: SimFlow): SimResult {
     decisions.push(BRIDGE);
   }
   if (accepted(decisions) && to.kind === 'guest')
-    decisions.push(nftGuest(model, w, intoGuest(model, w, to.guest, to.nic)));
+    decisions.push(onSide(nftGuest(model, w, intoGuest(model, w, to.guest, to.nic)), 'destination'));
   const last = decisions[decisions.length - 1] as Decision;
   if (last.action !== 'ACCEPT') return result(w, last, portText);
   const rev = [...decisions].reverse();
-  const explained = rev.find((d) => !d.weak) ?? rev.find((d) => !d.decidedBy.text.startsWith('bridge FORWARD')) ?? last;
+  // A switch that is off explains an accept better than the other end's default policy: the
+  // traffic passes because nothing filters that guest.
+  const explained =
+    rev.find((d) => SWITCH_OFF.has(d.reason.code)) ??
+    rev.find((d) => !d.weak) ??
+    rev.find((d) => !d.decidedBy.text.startsWith('bridge FORWARD')) ??
+    last;
   return result(w, explained, portText);
 }
 
@@ -135,7 +167,7 @@ export function simulate(model: FirewallModel, flow: SimFlow): SimResult {
 function nftGuest(model: FirewallModel, w: Walk, d: Decision): Decision {
   if (model.cfg.host?.options.nftables?.value !== '1' || d.action !== 'REJECT') return d;
   w.trace.push('nftables backend (host.fw nftables: 1): REJECT in a guest chain is a drop there -> DROP');
-  return { ...d, action: 'DROP' };
+  return { ...d, action: 'DROP', reason: { ...d.reason, action: 'DROP', nftables: true } };
 }
 
 function accepted(d: readonly Decision[]): boolean {

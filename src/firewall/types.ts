@@ -1,6 +1,7 @@
 import type { IcmpType } from '../parse/fw-tables.js';
 import type { Action } from '../schema/common.js';
 import type { FwRule, GuestConfig, PveConfig } from '../schema/pve.js';
+import type { CompileScope } from './compile.js';
 import type { IpsetIndex } from './ipset-index.js';
 import type { IndexedRules } from './rule-index.js';
 
@@ -57,6 +58,7 @@ export interface GuestModel {
   opt: (key: string) => string;
   optLine: (key: string) => number | null;
   nics: Map<number, NicModel>;
+  scope: CompileScope; // where this guest's names resolve (to explain rules that did not match)
 }
 
 export interface HostModel {
@@ -85,4 +87,5 @@ export interface FirewallModel {
   guests: Map<number, GuestModel>;
   ipOwners: Map<string, { vmid: number; nic: number }>;
   logRateLimited: boolean;
+  scope: CompileScope; // the cluster scope, for host.fw and cluster.fw rules
 }

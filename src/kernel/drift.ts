@@ -6,7 +6,13 @@ import type { KChain, KRule, KTable } from './types.js';
 // each chain's PVESIG comment with the signature of the rules it would generate, so a rule added
 // by hand inside one of its chains leaves the signature alone and survives every reload.
 
-export type DriftCode = 'hand-added' | 'live-drift' | 'rule-missing' | 'rule-changed' | 'stale-chain' | 'chain-missing';
+export type DriftCode =
+  | 'hand-added'
+  | 'live-drift'
+  | 'live-rule-missing'
+  | 'live-rule-changed'
+  | 'stale-chain'
+  | 'chain-missing';
 
 export interface DriftItem {
   chain: string;
@@ -69,7 +75,7 @@ function compareChain(live: KChain, exp: ExpectedChain): DriftItem[] {
   const missing = (t: string): DriftItem => ({
     chain: live.name,
     kind: 'missing',
-    code: 'rule-missing',
+    code: 'live-rule-missing',
     text: `-A ${live.name} ${t}`,
     rule: null,
     spec: null,
@@ -106,7 +112,7 @@ function compareChain(live: KChain, exp: ExpectedChain): DriftItem[] {
         items.push({
           chain: live.name,
           kind: 'changed',
-          code: 'rule-changed',
+          code: 'live-rule-changed',
           text: r.text,
           rule: r.pos,
           spec: r.spec,

@@ -1,10 +1,10 @@
 import { InputError } from '../lib/errors.js';
 
 // Ansible's host ranges: "pve[1:3]" -> pve1 pve2 pve3, "node[01:10:3]" keeps the zero padding,
-// "db-[a:c]" -> db-a db-b db-c. One range per name, as Ansible's YAML inventory expands them.
-const RANGE = /^(.*)\[([0-9]+|[a-z]):([0-9]+|[a-z])(?::([0-9]+))?\](.*)$/;
+// "db-[a:c]" -> db-a db-b db-c; a name with two ranges expands both.
+const RANGE = /^(.*?)\[([0-9]+|[a-z]):([0-9]+|[a-z])(?::([0-9]+))?\](.*)$/;
 
-export function expandHostPattern(pattern: string, where: { file: string; field: string }): string[] {
+export function expandHostPattern(pattern: string, where: { file: string; line?: number; field?: string }): string[] {
   const m = RANGE.exec(pattern);
   if (!m) return [pattern];
   const [, head = '', from = '', to = '', stepText, tail = ''] = m;
@@ -24,5 +24,5 @@ export function expandHostPattern(pattern: string, where: { file: string; field:
     const mid = numeric ? String(i).padStart(width, '0') : String.fromCharCode(i);
     out.push(`${head}${mid}${tail}`);
   }
-  return out;
+  return out.flatMap((name) => expandHostPattern(name, where));
 }

@@ -30,10 +30,8 @@ export function resolveTargets(inv: Inventory, hosts: InventoryHost[], env: Node
   const config = readSshConfig(sshConfigPath(env));
   return hosts.map((h) => {
     const v = (k: string) => h.vars[k] ?? h.vars[k.replace('ansible_', 'ansible_ssh_')];
-    const where = (k: string) => ({
-      file: inv.path,
-      field: h.sources[k] ?? h.sources[k.replace('ansible_', 'ansible_ssh_')] ?? `hosts.${h.name}`,
-    });
+    const where = (k: string) =>
+      h.sources[k] ?? h.sources[k.replace('ansible_', 'ansible_ssh_')] ?? { file: inv.path, field: `hosts.${h.name}` };
     const str = (k: string): string | undefined => {
       const val = v(k);
       if (val === undefined || val === null) return undefined;

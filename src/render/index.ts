@@ -6,7 +6,7 @@ import type { RenderContext } from './vm-evidence.js';
 export type { PdfPrinter } from './pdf.js';
 export type { RenderContext } from './vm-evidence.js';
 
-export type Format = 'html' | 'pdf' | 'json' | 'md';
+export type Format = 'html' | 'pdf' | 'json' | 'md' | 'summary';
 
 export interface RenderOptions {
   paper?: PrintOptions['format'];
@@ -20,15 +20,25 @@ interface Job {
   paper: PrintOptions['format'];
 }
 
-// Exhaustive: adding a format without a file name and a renderer does not compile.
-export const FORMATS: Record<Format, { file: string; render: (job: Job) => Promise<string | Buffer> }> = {
-  html: { file: 'report.html', render: async (j) => j.html() },
-  pdf: {
-    file: 'report.pdf',
-    render: async (j) => (await j.printer()).print(await j.html(), { format: j.paper, ...documentMeta(j.report) }),
+// Exhaustive: adding a format without its files and a renderer does not compile. A format may write
+// more than one file (summary: a Markdown and a PDF named after host and run).
+export const FORMATS: Record<Format, (job: Job) => Promise<Record<string, string | Buffer>>> = {
+  html: async (j) => ({ 'report.html': await j.html() }),
+  pdf: async (j) => ({
+    'report.pdf': await (await j.printer()).print(await j.html(), { format: j.paper, ...documentMeta(j.report) }),
+  }),
+  json: async (j) => ({ 'report.json': `${JSON.stringify(j.report, null, 2)}\n` }),
+  md: async (j) => ({ 'report.md': (await import('./markdown.js')).renderMarkdown(j.report) }),
+  summary: async (j) => {
+    const s = await import('./summary.js');
+    const { summaryStem, summaryView } = await import('./summary-view.js');
+    const stem = summaryStem(j.report);
+    const pdf = await (await j.printer()).print(s.renderSummaryHtml(j.report), {
+      format: j.paper,
+      ...summaryView(j.report).meta,
+    });
+    return { [`${stem}.md`]: s.renderSummaryMarkdown(j.report), [`${stem}.pdf`]: pdf };
   },
-  json: { file: 'report.json', render: async (j) => `${JSON.stringify(j.report, null, 2)}\n` },
-  md: { file: 'report.md', render: async (j) => (await import('./markdown.js')).renderMarkdown(j.report) },
 };
 
 // The renderers load on first use: a json-only render never loads Handlebars, and puppeteer-core (with
@@ -68,7 +78,7 @@ export async function renderAll(
   };
   const out: Record<string, Buffer | string> = {};
   try {
-    for (const f of [...new Set(formats)]) out[FORMATS[f].file] = await FORMATS[f].render(job);
+    for (const f of [...new Set(formats)]) Object.assign(out, await FORMATS[f](job));
   } finally {
     await own?.close();
   }

@@ -10,7 +10,7 @@ import { guestsView } from './vm-guests.js';
 
 // Plain text: no raw HTML reaches the ticket system, nothing is mistaken for markup, and the raw text
 // stays readable (intra-word _ and a lone > are left alone; CommonMark does not treat them as markup).
-function esc(s: string): string {
+export function esc(s: string): string {
   return s
     .replace(/&(?=#?[a-zA-Z0-9]+;)/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -19,11 +19,11 @@ function esc(s: string): string {
     .replace(/^>/, '\\>');
 }
 
-function cell(s: string): string {
+export function cell(s: string): string {
   return esc(s).replace(/\r?\n/g, ' ');
 }
 
-function code(s: string): string {
+export function code(s: string): string {
   const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
@@ -36,7 +36,7 @@ function block(lang: string, body: string): string {
   return `${fence}${lang}\n${body.replace(/\n$/, '')}\n${fence}`;
 }
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   return [
     `| ${head.join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,

@@ -10,6 +10,10 @@ interface Loaded {
   report: Handlebars.TemplateDelegate<ViewModel & { css: string }>;
   // typed by its caller, diff-html.ts, which owns the diff view model
   diff: Handlebars.TemplateDelegate<object>;
+  // the sign-off sheet and the ticket summary, typed by signoff-html.ts and summary.ts
+  signoff: Handlebars.TemplateDelegate<object>;
+  summary: Handlebars.TemplateDelegate<object>;
+  fleet: Handlebars.TemplateDelegate<object>; // typed by fleet-html.ts
   css: string;
 }
 
@@ -27,6 +31,9 @@ export function templates(): Loaded {
   loaded = {
     report: hb.compile(readFileSync(join(DIR, 'report.hbs'), 'utf8'), { strict: true, noEscape: false }),
     diff: hb.compile(readFileSync(join(DIR, 'diff.hbs'), 'utf8'), { strict: true, noEscape: false }),
+    signoff: hb.compile(readFileSync(join(DIR, 'signoff.hbs'), 'utf8'), { strict: true, noEscape: false }),
+    summary: hb.compile(readFileSync(join(DIR, 'summary.hbs'), 'utf8'), { strict: true, noEscape: false }),
+    fleet: hb.compile(readFileSync(join(DIR, 'fleet.hbs'), 'utf8'), { strict: true, noEscape: false }),
     css: readFileSync(join(DIR, 'report.css'), 'utf8'),
   };
   return loaded;

@@ -30,7 +30,7 @@ function titleBlock(report: Report) {
   };
 }
 
-function answersView(report: Report) {
+export function answersView(report: Report) {
   return QUESTION_ORDER.map((question) => {
     const a = report.answers.find((x) => x.question === question);
     const answer = a?.answer ?? 'unknown';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionSchema, GuestTypeSchema, IssueSchema } from './common.js';
+import { ReasonSchema } from './reason.js';
 
 // Parsed /etc/pve content. Parsers in src/parse produce these; src/firewall consumes them.
 // Every rule keeps its file and line so a verdict can name the line that decided it.
@@ -182,6 +183,8 @@ export const SimResultSchema = z.object({
   }),
   // Chains passed, in order, e.g. ["veth102i0-OUT: ACCEPT (mark)", "tap1001i0-IN: policy DROP"].
   trace: z.array(z.string()),
+  // What decided it, as data (README "Reason codes"): the branch of the model, its side and parameters.
+  reason: ReasonSchema,
   packet: z.object({ source: z.string(), dest: z.string(), proto: z.string(), dport: z.string().nullable() }),
 });
 export type SimResult = z.infer<typeof SimResultSchema>;

@@ -105,6 +105,9 @@ export const FlowSchema = z.object({
       decidedBy: DecidedBySchema,
       trace: z.array(z.string()).optional(),
       reason: ReasonSchema.optional(),
+      // Why the rule meant to allow it did not (disabled, skipped, ipset miss, wrong file...), when
+      // the flow is not accepted and the files say why.
+      miss: ReasonSchema.nullable().optional(),
     })
     .nullable(),
   observed: z

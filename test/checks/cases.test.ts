@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { CheckResult, Outcome } from '../../src/checks/define.js';
+import type { CheckResult, Outcome } from '../../src/assess/define.js';
 import { CHECKS } from '../../src/checks/index.js';
 import type { LoadedIntent } from '../../src/intent/schema.js';
 import type { Severity } from '../../src/schema/common.js';

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildContext } from '../../src/checks/build-context.js';
-import type { CheckContext } from '../../src/checks/context.js';
+import { buildContext } from '../../src/assess/build-context.js';
+import type { CheckContext } from '../../src/assess/context.js';
 import type { LoadedIntent } from '../../src/intent/schema.js';
 import { parsePveTree } from '../../src/parse/pve-tree.js';
 import type { Facts } from '../../src/schema/facts.js';

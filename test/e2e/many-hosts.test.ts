@@ -39,7 +39,17 @@ e2e('two nodes with --forks 2: a report per host, a summary line per host; --lim
     const code = await runCommand({ inventory: inv, audit: a.audit, knownHosts, out, format: 'json', forks: 2 }, io);
     t.is(code, 0, io.stderr.join('\n'));
     t.log(`two hosts in ${Date.now() - started} ms`);
-    t.deepEqual(readdirSync(out).sort(), ['pve-a', 'pve-b']);
+    t.deepEqual(readdirSync(out).sort(), ['index.html', 'index.json', 'pve-a', 'pve-b']);
+    // the fleet index, rewritten at the end of the run, lists both nodes, the failing one first
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as {
+      hosts: { host: string; worst: string | null }[];
+    };
+    t.deepEqual(
+      index.hosts.map((h) => h.host),
+      ['pve-a', 'pve-b'],
+    );
+    t.truthy(index.hosts[0]?.worst);
+    t.regex(readFileSync(join(out, 'index.html'), 'utf8'), /pve-a[\s\S]*pve-b/);
     t.is(latest(out, 'pve-a').report.rootCause?.decidedBy?.file, 'firewall/1001.fw');
     const probed = latest(out, 'pve-b').report.flows.find((f) => f.name === 'traefik-to-portainer');
     t.is(probed?.observed?.probe?.phase, 'done', 'the healthy node answered the probe');
@@ -58,7 +68,7 @@ e2e('two nodes with --forks 2: a report per host, a summary line per host; --lim
       ),
       0,
     );
-    t.deepEqual(readdirSync(out2), ['pve-b']);
+    t.deepEqual(readdirSync(out2).sort(), ['index.html', 'index.json', 'pve-b']);
   } finally {
     await a.down();
     await b.down();

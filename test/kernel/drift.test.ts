@@ -57,7 +57,7 @@ test('pending changes: the files accept 443, the kernel still holds the old chai
   const d = computeDrift(live('seed.iptables-save'), expectedChains(pve('seed', 'healthy')));
   t.deepEqual(
     d.items.map((i) => [i.chain, i.kind, i.code, i.expected]),
-    [['tap1001i0-IN', 'missing', 'rule-missing', '-s 10.0.0.12 -p tcp --dport 443 -j ACCEPT']],
+    [['tap1001i0-IN', 'missing', 'live-rule-missing', '-s 10.0.0.12 -p tcp --dport 443 -j ACCEPT']],
   );
 });
 

@@ -16,17 +16,14 @@ test('real curl -v output: credential headers, cookies and query tokens are gone
   t.regex(text, /^< set-cookie: \[REDACTED\]\r$/m);
   t.regex(text, /^> CSRFPreventionToken: \[REDACTED\]\r$/m);
   t.regex(text, /GET \/\?token=\[REDACTED\]&view=1 HTTP/);
-  t.deepEqual(
-    redactions.map((r) => r.what),
-    [
-      'Authorization header',
-      'Cookie header',
-      'Set-Cookie header',
-      'X-Auth-Token header',
-      'CSRFPreventionToken header',
-      'secret query or form value',
-    ],
-  );
+  t.deepEqual(redactions.map((r) => r.what).sort(), [
+    'Authorization header',
+    'CSRFPreventionToken header',
+    'Cookie header',
+    'Set-Cookie header',
+    'X-Auth-Token header',
+    'secret named value',
+  ]);
   t.true(text.includes('< HTTP/1.1 404 Not Found'), 'the rest is untouched');
 });
 
@@ -54,12 +51,49 @@ const cases: [string, string, string][] = [
     '{"data":{"ticket":"[REDACTED]","CSRFPreventionToken":"[REDACTED]"}}',
     'JSON secret field',
   ],
+  ['username=root&password=hunter2&realm=pam', 'username=root&password=[REDACTED]&realm=pam', 'secret named value'],
+  ['GET /api?secret=s3&x=1', 'GET /api?secret=[REDACTED]&x=1', 'secret named value'],
+  // the forms an outside campaign found missed (issue 11), one case each
+  ['password: hunter2', 'password: [REDACTED]', 'secret named value'],
+  ['pass: hunter2 for admin', 'pass: [REDACTED]', 'secret named value'],
+  ['db_password: "hunter2"', 'db_password: "[REDACTED]"', 'secret named value'],
+  ['#password%3A hunter2', '#password%3A [REDACTED]', 'secret named value'],
+  ['#POSTGRES_PASSWORD=hunter2', '#POSTGRES_PASSWORD=[REDACTED]', 'secret named value'],
   [
-    'username=root&password=hunter2&realm=pam',
-    'username=root&password=[REDACTED]&realm=pam',
-    'secret query or form value',
+    'args: -fw_cfg name=opt/x,string=PASSWORD=hunter2',
+    'args: -fw_cfg name=opt/x,string=PASSWORD=[REDACTED]',
+    'secret named value',
   ],
-  ['GET /api?secret=s3&x=1', 'GET /api?secret=[REDACTED]&x=1', 'secret query or form value'],
+  ['DB_PASS%3Dhunter2 x', 'DB_PASS%3D[REDACTED] x', 'secret named value'],
+  ['* h2h3 [x-vault-token: s.abc]', '* h2h3 [x-vault-token: [REDACTED]]', 'secret named value'],
+  [
+    '< X-Debug: upstream sent Basic YWRtaW46aHVudGVyMg==',
+    '< X-Debug: upstream sent Basic [REDACTED]',
+    'basic credentials',
+  ],
+  ['< X-Debug: token=abc123&x=1', '< X-Debug: token=[REDACTED]&x=1', 'secret named value'],
+  ['< X-Forwarded-Authorization: Bearer abc', '< X-Forwarded-Authorization: [REDACTED]', 'Authorization header'],
+  [
+    '< X-Debug: sent Authorization: Basic Zm9vOmJhcg==',
+    '< X-Debug: sent Authorization: [REDACTED]',
+    'Authorization header',
+  ],
+  ['{"db_password":"hunter2","user":"x"}', '{"db_password":"[REDACTED]","user":"x"}', 'JSON secret field'],
+  [
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAB\n-----END OPENSSH PRIVATE KEY-----\n',
+    '-----BEGIN OPENSSH PRIVATE KEY-----\n[REDACTED]\n-----END OPENSSH PRIVATE KEY-----\n',
+    'private key block',
+  ],
+  [
+    '"key":"-----BEGIN RSA PRIVATE KEY-----\\nMIIEow\\n-----END RSA PRIVATE KEY-----"',
+    '"key":"-----BEGIN RSA PRIVATE KEY-----[REDACTED]-----END RSA PRIVATE KEY-----"',
+    'private key block',
+  ],
+  [
+    '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI (cut short',
+    '-----BEGIN EC PRIVATE KEY-----\n[REDACTED]\n',
+    'private key block',
+  ],
   ['https://admin:hunter2@10.0.0.1:8006/', 'https://admin:[REDACTED]@10.0.0.1:8006/', 'URL password'],
   ['curl -u admin:hunter2 http://x/', 'curl -u admin:[REDACTED] http://x/', 'curl -u password'],
 ];
@@ -104,3 +138,42 @@ test('secret-looking environment and option values in guest configs are redacted
   t.true(r.text.includes('POSTGRES_PASSWORD=[REDACTED]'));
   t.true(r.text.includes('net0: name=eth0,bridge=vmbr0,firewall=1,ip=10.0.0.12/24'));
 });
+
+test('harmless names, masked values and words like Basic stay', (t) => {
+  for (const plain of [
+    'WWW-Authenticate: Basic realm="Proxmox"',
+    '* Server auth using Basic with user admin',
+    'cipassword: **********',
+    'hookscript: local:snippets/token.sh',
+    'IN ACCEPT -source +dc/secret_hosts -p tcp -dport 443',
+    'net0: name=eth0,bridge=vmbr0,firewall=1,ip=10.0.0.12/24',
+    '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+  ])
+    t.deepEqual(redactSecrets(plain), { text: plain, redactions: [] }, plain);
+});
+
+test('every new form is idempotent', (t) => {
+  const all = cases.map(([input]) => input).join('\n');
+  const once = redactSecrets(all).text;
+  t.deepEqual(redactSecrets(once), { text: once, redactions: [] });
+});
+
+// Hostile node text must not stall an audit: each of these is one pass, not one per position.
+const HOSTILE: [string, string][] = [
+  ['1 MB of spaces', ' '.repeat(1 << 20)],
+  ['1 MB of one name', 'a'.repeat(1 << 20)],
+  ['PASS repeated', 'PASS'.repeat(1 << 18)],
+  ['name: without end', `password: ${'x'.repeat(1 << 20)}`],
+  ['many = separators', 'a='.repeat(1 << 19)],
+  ['many BEGIN blocks', '-----BEGIN PRIVATE KEY-----x'.repeat(1 << 15)],
+  ['many open quotes', '"k":"'.repeat(1 << 18)],
+  ['spaces then colon', `token${' '.repeat(1 << 20)}`],
+  ['dashes', '-'.repeat(1 << 20)],
+];
+for (const [what, input] of HOSTILE)
+  test(`linear on hostile input: ${what}`, (t) => {
+    const start = performance.now();
+    redactSecrets(input);
+    const ms = performance.now() - start;
+    t.true(ms < 3000, `${ms.toFixed(0)} ms`);
+  });

@@ -11,23 +11,23 @@ test('hosts come in file order with group vars inherited and the deepest group w
     inv.hosts.map((h) => h.name),
     ['lone', 'pve1', 'pve2', 'pve3', 'viaconfig'],
   );
-  const get = (n: string) => inv.hosts.find((h) => h.name === n)?.vars;
+  const get = (n: string) => ({ ...inv.hosts.find((h) => h.name === n)?.vars });
   t.deepEqual(get('lone'), { ansible_user: 'auditor', ansible_port: 22, ansible_host: '192.0.2.10' });
   t.deepEqual(get('pve1'), { ansible_user: 'root', ansible_port: 22, ansible_host: '198.51.100.1' });
   t.is(get('pve2')?.ansible_port, 2222, 'host vars beat group vars');
   t.is(get('pve3')?.ansible_port, 2200, 'child group vars beat parent group vars');
   t.is(get('pve3')?.ansible_user, 'root');
   t.is(
-    inv.hosts.find((h) => h.name === 'pve3')?.sources.ansible_port,
+    inv.hosts.find((h) => h.name === 'pve3')?.sources.ansible_port?.field,
     'all.children.proxmox.children.lab.vars.ansible_port',
   );
 });
 
 test('groups include their children', async (t) => {
   const inv = await loadInventory(fixture);
-  t.deepEqual(inv.groups.proxmox?.sort(), ['pve1', 'pve2', 'pve3']);
-  t.deepEqual(inv.groups.lab, ['pve3']);
-  t.is(inv.groups.all?.length, 5);
+  t.deepEqual(inv.groups.get('proxmox')?.sort(), ['pve1', 'pve2', 'pve3']);
+  t.deepEqual(inv.groups.get('lab'), ['pve3']);
+  t.is(inv.groups.get('all')?.length, 5);
 });
 
 test('--limit takes host and group names, comma or colon separated, and ! to exclude', async (t) => {

@@ -6,15 +6,14 @@ import { loadContext, loadReport } from './fixture.js';
 const seed = loadReport('seed');
 const ctx = loadContext(seed);
 
-test('FORMATS names one file per format', (t) => {
-  t.deepEqual(Object.keys(FORMATS).sort(), ['html', 'json', 'md', 'pdf']);
-  t.deepEqual(
-    Object.values(FORMATS)
-      .map((f) => f.file)
-      .sort(),
-    ['report.html', 'report.json', 'report.md', 'report.pdf'],
+test('FORMATS covers every format; each writes its own files', async (t) => {
+  t.deepEqual(Object.keys(FORMATS).sort(), ['html', 'json', 'md', 'pdf', 'summary']);
+  const files = await Promise.all(
+    (['html', 'json', 'md'] as const).map(async (f) => Object.keys(await renderAll(seed, ctx, [f]))),
   );
+  t.deepEqual(files.flat().sort(), ['report.html', 'report.json', 'report.md']);
   t.true(isFormat('md'));
+  t.true(isFormat('summary'));
   t.false(isFormat('docx'));
   t.false(isFormat('toString'));
 });

@@ -1,4 +1,4 @@
-import { defineCheck, missingStep } from '../define.js';
+import { defineCheck, missingStep } from '../../assess/define.js';
 
 // Without cluster enable: 1 Proxmox compiles no chain at all: no guest, host or cluster rule applies.
 export default defineCheck({

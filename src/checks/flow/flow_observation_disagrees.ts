@@ -1,7 +1,7 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { evaluateFlow, where } from '../lib/flow-eval.js';
-import { collectFlows } from '../lib/flows.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { evaluateFlow, where } from '../../assess/lib/flow-eval.js';
+import { collectFlows } from '../../assess/lib/flows.js';
 
 // When the packets contradict the configuration, the configuration is not the whole story.
 export default defineCheck({

@@ -1,10 +1,10 @@
-import type { CheckContext } from '../context.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { evaluateFlow, where } from '../lib/flow-eval.js';
-import { collectFlows, type FlowEval } from '../lib/flows.js';
-import { guestLabel, ipToZone } from '../lib/guests.js';
-import { curlAgain, inGuest, urlHost } from '../lib/probe-commands.js';
+import type { CheckContext } from '../../assess/context.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { evaluateFlow, where } from '../../assess/lib/flow-eval.js';
+import { collectFlows, type FlowEval } from '../../assess/lib/flows.js';
+import { guestLabel, ipToZone } from '../../assess/lib/guests.js';
+import { curlAgain, inGuest, urlHost } from '../../assess/lib/probe-commands.js';
 
 // The firewall lets the probe through, yet it fails: the fix is in the service, its certificate
 // or DNS, and the report must say so instead of pointing at the firewall.

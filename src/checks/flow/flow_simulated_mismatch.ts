@@ -1,14 +1,14 @@
+import type { CheckContext } from '../../assess/context.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import type { Fix } from '../../assess/fix/types.js';
+import { simulateCommand } from '../../assess/lib/commands.js';
+import { evaluateFlow, where } from '../../assess/lib/flow-eval.js';
+import { collectFlows, type FlowEval } from '../../assess/lib/flows.js';
+import { fwPath } from '../../assess/lib/guests.js';
+import { explainedByMisplaced, misplacedRuleForFlow } from '../../assess/lib/misplaced.js';
+import { placementNote } from '../../assess/lib/phoenix.js';
 import type { SimFlow } from '../../schema/pve.js';
-import type { CheckContext } from '../context.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import type { Fix } from '../fix/types.js';
-import { simulateCommand } from '../lib/commands.js';
-import { evaluateFlow, where } from '../lib/flow-eval.js';
-import { collectFlows, type FlowEval } from '../lib/flows.js';
-import { fwPath } from '../lib/guests.js';
-import { explainedByMisplaced, misplacedRuleForFlow } from '../lib/misplaced.js';
-import { placementNote } from '../lib/phoenix.js';
 
 // The rule line that would make the simulation give the intended verdict, in the file that decided it.
 function fixFor(ctx: CheckContext, e: FlowEval): { fix: Fix; text: string; vmid: number } | null {

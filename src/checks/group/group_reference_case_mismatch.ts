@@ -1,8 +1,8 @@
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { couldNotRead } from '../../assess/lib/files.js';
+import { evidenceOf } from '../../assess/lib/guests.js';
 import type { FwFile } from '../../schema/pve.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { couldNotRead } from '../lib/files.js';
-import { evidenceOf } from '../lib/guests.js';
 
 // Proxmox stores group names in lower case but looks a GROUP rule up as written: "WebServer" finds
 // nothing, gets an empty chain and accepts nothing, with only a log warning.

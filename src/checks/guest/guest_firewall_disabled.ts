@@ -1,7 +1,14 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { simulateFromIntent } from '../lib/flow-commands.js';
-import { evidenceOf, fileMissingStep, firewallIntended, fwPath, guestLabel, guestZone } from '../lib/guests.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { simulateFromIntent } from '../../assess/lib/flow-commands.js';
+import {
+  evidenceOf,
+  fileMissingStep,
+  firewallIntended,
+  fwPath,
+  guestLabel,
+  guestZone,
+} from '../../assess/lib/guests.js';
 
 // A guest's rules apply only with enable: 1 in its .fw; the default is off.
 export default defineCheck({

@@ -1,8 +1,15 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import type { FwEditOp } from '../fix/types.js';
-import { simulateFromIntent } from '../lib/flow-commands.js';
-import { fileMissingStep, firewallIntended, fwPath, guestLabel, guestZone, intendedGuests } from '../lib/guests.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import type { FwEditOp } from '../../assess/fix/types.js';
+import { simulateFromIntent } from '../../assess/lib/flow-commands.js';
+import {
+  fileMissingStep,
+  firewallIntended,
+  fwPath,
+  guestLabel,
+  guestZone,
+  intendedGuests,
+} from '../../assess/lib/guests.js';
 
 // A guest without <vmid>.fw gets no firewall chain at all, whatever its NIC flags say.
 export default defineCheck({

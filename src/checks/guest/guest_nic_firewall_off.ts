@@ -1,5 +1,5 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
 import {
   deviceOf,
   evidenceOf,
@@ -8,7 +8,7 @@ import {
   guestLabel,
   guestZone,
   intendedGuests,
-} from '../lib/guests.js';
+} from '../../assess/lib/guests.js';
 
 // Only NICs with firewall=1 go through a firewall bridge; the others bypass every guest rule.
 export default defineCheck({

@@ -1,6 +1,6 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { fileMissingStep, guestLabel, guestZone, intendedGuests } from '../lib/guests.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { fileMissingStep, guestLabel, guestZone, intendedGuests } from '../../assess/lib/guests.js';
 
 // Proxmox compiles a guest's chains only on the node that runs it: from here it is unfiltered and unseen.
 export default defineCheck({

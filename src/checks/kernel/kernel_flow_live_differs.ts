@@ -1,8 +1,8 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { evaluateFlow, where } from '../lib/flow-eval.js';
-import { collectFlows } from '../lib/flows.js';
-import { driftFix, liveDrift, liveFor } from '../lib/live.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { evaluateFlow, where } from '../../assess/lib/flow-eval.js';
+import { collectFlows } from '../../assess/lib/flows.js';
+import { driftFix, liveDrift, liveFor } from '../../assess/lib/live.js';
 
 // The files decide a flow one way, the kernel the other: what happens now is the kernel's verdict.
 export default defineCheck({

@@ -1,7 +1,7 @@
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck, missingStep } from '../../assess/define.js';
+import { driftFix, liveDrift } from '../../assess/lib/live.js';
 import type { DriftItem } from '../../kernel/drift.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck, missingStep } from '../define.js';
-import { driftFix, liveDrift } from '../lib/live.js';
 
 const EVIDENCE = ['commands/iptables-save.out'];
 
@@ -12,9 +12,9 @@ function detail(d: DriftItem): string {
       return `${at} ("${d.text}") is loaded in the kernel, but the configuration does not produce it: it was added by hand, and pve-firewall keeps it, because it compares only each chain's PVESIG signature.`;
     case 'live-drift':
       return `${at} ("${d.text}") is loaded in the kernel, but the configuration no longer produces it: an older configuration is still loaded.`;
-    case 'rule-missing':
+    case 'live-rule-missing':
       return `The configuration produces "${d.text}", but the kernel does not hold it: the change was not applied.`;
-    case 'rule-changed':
+    case 'live-rule-changed':
       return `${at} is "${d.text}" in the kernel, but the configuration produces "-A ${d.chain} ${d.expected}" there.`;
     case 'stale-chain':
       return `The kernel still holds ${d.chain}, a guest chain the configuration no longer produces (the guest's firewall or NIC flag was switched off, or the guest is gone); its rules still filter that NIC.`;
@@ -26,8 +26,8 @@ function detail(d: DriftItem): string {
 const ACTION: Record<DriftItem['code'], string> = {
   'hand-added': 'Remove the hand-added rule from the kernel: pve-firewall will not.',
   'live-drift': 'Load the current configuration (pve-firewall rewrites chains whose configuration changed).',
-  'rule-missing': 'Load the current configuration.',
-  'rule-changed': 'Put back the rule the configuration produces.',
+  'live-rule-missing': 'Load the current configuration.',
+  'live-rule-changed': 'Put back the rule the configuration produces.',
   'stale-chain': 'Load the current configuration, which removes the stale chain.',
   'chain-missing': 'Load the current configuration.',
 };

@@ -1,8 +1,8 @@
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { couldNotRead } from '../../assess/lib/files.js';
+import { evidenceOf } from '../../assess/lib/guests.js';
 import type { FwFile } from '../../schema/pve.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { couldNotRead } from '../lib/files.js';
-import { evidenceOf } from '../lib/guests.js';
 
 const KEY = /^\s*([A-Za-z_0-9]+)\s*:\s*(.*)$/;
 

@@ -1,10 +1,10 @@
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { fwPath, guestLabel, guestZone } from '../../assess/lib/guests.js';
+import { regenerateNote } from '../../assess/lib/phoenix.js';
 import { OPTION_DEFAULTS } from '../../parse/fw-options.js';
 import type { Action } from '../../schema/common.js';
 import type { FwFile } from '../../schema/pve.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { fwPath, guestLabel, guestZone } from '../lib/guests.js';
-import { regenerateNote } from '../lib/phoenix.js';
 
 type Key = 'policy_in' | 'policy_out';
 

@@ -1,16 +1,16 @@
+import type { CheckContext } from '../../assess/context.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import type { Fix, FwEditOp } from '../../assess/fix/types.js';
+import { simulateCommand } from '../../assess/lib/commands.js';
+import { consequence } from '../../assess/lib/consequence.js';
+import { couldNotRead } from '../../assess/lib/files.js';
+import { firewallIntended, fwPath, guestLabel, guestZone, intendedGuests } from '../../assess/lib/guests.js';
+import { type Misplaced, misplacedRules, sameForGuest } from '../../assess/lib/misplaced.js';
+import { placementNote } from '../../assess/lib/phoenix.js';
+import { firstPort } from '../../assess/lib/rule-target.js';
+import { parseIntendedRule, ruleKey } from '../../assess/lib/rules.js';
 import type { Severity } from '../../schema/common.js';
-import type { CheckContext } from '../context.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import type { Fix, FwEditOp } from '../fix/types.js';
-import { simulateCommand } from '../lib/commands.js';
-import { consequence } from '../lib/consequence.js';
-import { couldNotRead } from '../lib/files.js';
-import { firewallIntended, fwPath, guestLabel, guestZone, intendedGuests } from '../lib/guests.js';
-import { type Misplaced, misplacedRules, sameForGuest } from '../lib/misplaced.js';
-import { placementNote } from '../lib/phoenix.js';
-import { firstPort } from '../lib/rule-target.js';
-import { parseIntendedRule, ruleKey } from '../lib/rules.js';
 
 // The line to write into the guest's file: the intent's own wording of the rule when it has one.
 function guestText(ctx: CheckContext, m: Misplaced): string {

@@ -1,7 +1,7 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { compareRules, ruleKey } from '../lib/rules.js';
-import { intendedScopes } from '../lib/scopes.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { compareRules, ruleKey } from '../../assess/lib/rules.js';
+import { intendedScopes } from '../../assess/lib/scopes.js';
 
 // A leading "|" keeps a rule in the file but out of the ruleset: it reads as present and does nothing.
 export default defineCheck({

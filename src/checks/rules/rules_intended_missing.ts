@@ -1,13 +1,13 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { simulateCommand } from '../lib/commands.js';
-import { consequence } from '../lib/consequence.js';
-import { fileMissingStep, guestZone } from '../lib/guests.js';
-import { explainedByMisplaced, misplacedCopyOf } from '../lib/misplaced.js';
-import { placementNote } from '../lib/phoenix.js';
-import { firstPort } from '../lib/rule-target.js';
-import { compareRules, ruleKey } from '../lib/rules.js';
-import { intendedScopes } from '../lib/scopes.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { simulateCommand } from '../../assess/lib/commands.js';
+import { consequence } from '../../assess/lib/consequence.js';
+import { fileMissingStep, guestZone } from '../../assess/lib/guests.js';
+import { explainedByMisplaced, misplacedCopyOf } from '../../assess/lib/misplaced.js';
+import { placementNote } from '../../assess/lib/phoenix.js';
+import { firstPort } from '../../assess/lib/rule-target.js';
+import { compareRules, ruleKey } from '../../assess/lib/rules.js';
+import { intendedScopes } from '../../assess/lib/scopes.js';
 
 // An intended rule that is not in the live file (or differs from it) does not exist for Proxmox.
 export default defineCheck({

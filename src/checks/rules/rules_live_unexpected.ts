@@ -1,9 +1,9 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { guestLabel } from '../lib/guests.js';
-import { explainedByMisplaced, misplacedRules } from '../lib/misplaced.js';
-import { compareRules, ruleKey } from '../lib/rules.js';
-import { intendedScopes } from '../lib/scopes.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { guestLabel } from '../../assess/lib/guests.js';
+import { explainedByMisplaced, misplacedRules } from '../../assess/lib/misplaced.js';
+import { compareRules, ruleKey } from '../../assess/lib/rules.js';
+import { intendedScopes } from '../../assess/lib/scopes.js';
 
 // A live rule nobody intended is either drift or an undocumented exception; either way, review it.
 export default defineCheck({

@@ -1,6 +1,6 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { allFwFiles, couldNotRead } from '../lib/files.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { allFwFiles, couldNotRead } from '../../assess/lib/files.js';
 
 // proxmox-firewall is strict: one bad line anywhere aborts the update and the old ruleset stays.
 export default defineCheck({

@@ -1,8 +1,8 @@
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck } from '../../assess/define.js';
+import { allFwFiles, couldNotRead, lineOf } from '../../assess/lib/files.js';
 import { parseRuleLine } from '../../parse/fw-rule.js';
 import type { FwFileKind } from '../../schema/pve.js';
-import type { CheckResult } from '../define.js';
-import { defineCheck } from '../define.js';
-import { allFwFiles, couldNotRead, lineOf } from '../lib/files.js';
 
 const SKIP_CODES = new Set(['fw-rule-unparseable', 'fw-no-section', 'fw-bad-section']);
 

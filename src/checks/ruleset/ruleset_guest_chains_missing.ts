@@ -1,6 +1,6 @@
-import type { CheckResult } from '../define.js';
-import { defineCheck, missingFact } from '../define.js';
-import { deviceOf, guestLabel, guestZone } from '../lib/guests.js';
+import type { CheckResult } from '../../assess/define.js';
+import { defineCheck, missingFact } from '../../assess/define.js';
+import { deviceOf, guestLabel, guestZone } from '../../assess/lib/guests.js';
 
 // The config says a NIC is filtered; only the live ruleset shows whether it really is.
 export default defineCheck({

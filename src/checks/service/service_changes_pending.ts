@@ -1,5 +1,5 @@
-import { defineCheck } from '../define.js';
-import { readStatus } from '../lib/status.js';
+import { defineCheck } from '../../assess/define.js';
+import { readStatus } from '../../assess/lib/status.js';
 
 // "pending changes" means the live ruleset differs from what the files compile to.
 export default defineCheck({

@@ -1,5 +1,5 @@
-import { defineCheck } from '../define.js';
-import { readStatus } from '../lib/status.js';
+import { defineCheck } from '../../assess/define.js';
+import { readStatus } from '../../assess/lib/status.js';
 
 // A stopped pve-firewall leaves whatever ruleset was last loaded, or none: the files then mean nothing.
 export default defineCheck({

@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceOutputs, verifyBundle } from '../../bundle/index.js';
+import { SIGNATURES_DIR } from '../../bundle/paths.js';
 import { EvidenceError, InputError } from '../../lib/errors.js';
 import { type Report, ReportSchema } from '../../schema/report.js';
 import type { Io } from '../io.js';
@@ -30,7 +31,10 @@ export async function renderCommand(opts: RenderOptions, io: Io): Promise<number
   try {
     const outputs = await writeReports(opts.dir, report, formats, printer, paper);
     if (opts.out) await writeOutputFiles(opts.out, outputs);
-    else await replaceOutputs(opts.dir, outputs);
+    else {
+      await replaceOutputs(opts.dir, outputs);
+      await warnSignaturesVoided(opts.dir, io);
+    }
     // a render into another directory writes the reports only; the manifest stays with the evidence
     printReportSummary(io, opts.out ?? opts.dir, Object.keys(outputs), report, !opts.out);
     return 0;
@@ -73,4 +77,14 @@ async function checkIntegrity(opts: RenderOptions, io: Io): Promise<void> {
     );
   }
   io.err(`pveaudit: warning: ${opts.dir} does not match its manifest (${what}); rendering it into ${opts.out} anyway`);
+}
+
+// Sign-offs sign manifest.json; a render in place rewrites it, so they no longer verify.
+async function warnSignaturesVoided(dir: string, io: Io): Promise<void> {
+  const sigs = (await readdir(join(dir, SIGNATURES_DIR)).catch(() => [] as string[])).filter((n) => n.endsWith('.sig'));
+  if (sigs.length > 0) {
+    io.err(
+      `pveaudit: note: manifest.json changed, so the ${sigs.length} sign-off signature(s) in ${SIGNATURES_DIR}/ no longer verify; sign again, or render with --out to leave the signed report as it is`,
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { runPool } from '../../collect/pool.js';
 import { loadIntent, loadPhoenix } from '../../intent/load.js';
 import { UsageError } from '../../lib/errors.js';
@@ -104,8 +105,20 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     io.out(o?.line ?? `${t.name}: not started (interrupted)`);
     if (o?.error) io.err(`pveaudit: ${o.error}`);
   });
+  await rewriteIndex(host.out, io);
   if (outcomes.length < targets.length || outcomes.some((o) => o?.code === 2)) return 2;
   return outcomes.some((o) => o.code === 1) ? 1 : 0;
+}
+
+// Every run leaves the fleet overview current; failing to write it never fails the audit.
+async function rewriteIndex(out: string, io: Io): Promise<void> {
+  try {
+    const { writeFleetIndex } = await import('../../fleet/write.js');
+    await writeFleetIndex(out);
+    io.out(`fleet index: ${join(out, 'index.html')}`);
+  } catch (err) {
+    io.err(`pveaudit: note: could not rewrite ${join(out, 'index.html')}: ${(err as Error).message}`);
+  }
 }
 
 // Ctrl-C and SIGTERM abort the run; cleanup on the node still happens before the process exits.

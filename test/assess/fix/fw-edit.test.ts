@@ -1,5 +1,5 @@
 import test from 'ava';
-import { applyFwEdits } from '../../../src/checks/fix/fw-edit.js';
+import { applyFwEdits } from '../../../src/assess/fix/fw-edit.js';
 
 const FILE = '[OPTIONS]\nenable: 1 # on\npolicy_in: DROP\n\n[RULES]\nIN ACCEPT -p tcp -dport 22\n';
 

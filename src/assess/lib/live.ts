@@ -147,7 +147,7 @@ export function driftFix(item: DriftItem): { commands: string[]; verify: string[
       verify: [`iptables -C ${item.chain} ${spec}; echo $?   # expect 1: the rule is gone`],
     };
   }
-  if (item.code === 'rule-changed' && item.rule !== null && item.expected !== null) {
+  if (item.code === 'live-rule-changed' && item.rule !== null && item.expected !== null) {
     const spec = shellSpec(item.expected);
     return {
       phase: 'apply',

@@ -1,5 +1,6 @@
 import type { Action } from '../../schema/common.js';
 import type { SimFlow, SimResult } from '../../schema/pve.js';
+import type { Reason } from '../../schema/reason.js';
 import type { Flow } from '../../schema/report.js';
 import type { CheckContext } from '../context.js';
 import { pveUnavailable } from '../define.js';
@@ -20,6 +21,7 @@ export function evaluateFlow(ctx: CheckContext, input: FlowInput): FlowEval {
   const from = endpoint(input.from);
   const to = endpoint(input.to);
   let sim: SimResult | null = null;
+  let miss: Reason | null = null;
   let simError: string | null = null;
   const noPve = pveUnavailable(ctx.facts);
   if (noPve) simError = `the Proxmox configuration was not collected: ${noPve}`;
@@ -35,7 +37,10 @@ export function evaluateFlow(ctx: CheckContext, input: FlowInput): FlowEval {
     };
     const r = ctx.simulate(flow);
     if ('error' in r) simError = r.error;
-    else sim = r;
+    else {
+      sim = r;
+      miss = ctx.explainMiss(flow, r);
+    }
   }
   const capture = captureFor(ctx.facts, {
     fromIp: from.ip,
@@ -70,13 +75,15 @@ export function evaluateFlow(ctx: CheckContext, input: FlowInput): FlowEval {
     proto: input.proto,
     dport: input.dport,
     expected,
-    simulated: sim ? { action: sim.action, decidedBy: sim.decidedBy, trace: sim.trace } : null,
+    simulated: sim
+      ? { action: sim.action, decidedBy: sim.decidedBy, trace: sim.trace, reason: sim.reason, miss }
+      : null,
     observed: capture || probe ? { capture, probe } : null,
     verdict: verdictText(input, sim, simError, outcome, simVsObserved, capture?.syn ?? 0, probe?.verdict ?? null),
     source: input.source,
     agreement,
   };
-  return { input, flow, sim, simError, outcome, simVsObserved };
+  return { input, flow, sim, miss, simError, outcome, simVsObserved };
 }
 
 function compare(action: Action | null, outcome: FlowEval['outcome']): FlowEval['simVsObserved'] {

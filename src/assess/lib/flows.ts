@@ -1,6 +1,7 @@
 import type { Action } from '../../schema/common.js';
 import type { Facts } from '../../schema/facts.js';
 import type { SimResult } from '../../schema/pve.js';
+import type { Reason } from '../../schema/reason.js';
 import type { Flow } from '../../schema/report.js';
 import type { CheckContext } from '../context.js';
 import { zoneToIp } from './guests.js';
@@ -25,6 +26,7 @@ export interface FlowEval {
   input: FlowInput;
   flow: Flow;
   sim: SimResult | null;
+  miss: Reason | null; // why the rule meant to accept it did not (see firewall/explain.ts)
   simError: string | null;
   outcome: ReturnType<typeof observedOutcome>;
   simVsObserved: 'agree' | 'disagree' | 'unknown';

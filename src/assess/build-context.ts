@@ -1,4 +1,5 @@
 import { clusterRulesMatchingGuestFlow } from '../firewall/cluster-guest.js';
+import { explainMiss } from '../firewall/explain.js';
 import { guestFirewallState } from '../firewall/guest-state.js';
 import { buildModel } from '../firewall/model.js';
 import { simulate } from '../firewall/simulate.js';
@@ -35,6 +36,7 @@ export function buildContext(
       sims.set(key, result);
       return result;
     },
+    explainMiss: (flow, sim) => explainMiss(model, flow, sim),
     clusterRulesForGuestFlow(flow) {
       try {
         return clusterRulesMatchingGuestFlow(model, flow);

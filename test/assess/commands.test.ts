@@ -1,6 +1,6 @@
 import test from 'ava';
-import { simulateCommand } from '../../src/checks/lib/commands.js';
-import { ctxFor } from './helpers.js';
+import { simulateCommand } from '../../src/assess/lib/commands.js';
+import { ctxFor } from '../checks/helpers.js';
 
 const ctx = ctxFor(null);
 

@@ -1,0 +1,105 @@
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LATEST } from '../bundle/paths.js';
+import { SEVERITIES } from '../schema/common.js';
+import type { FleetHost, FleetIndex } from '../schema/fleet.js';
+import { ReportSchema } from '../schema/report.js';
+import { worstFirst, worstSeverity } from './order.js';
+
+// A run directory is named by its UTC start (20261125T184900Z, or -2 for a second run that second);
+// .tmp-* directories are runs still being written or interrupted, never listed.
+const RUN_DIR = /^\d{8}T\d{6}Z(?:-\d+)?$/;
+const OUTPUTS = ['report.html', 'report.pdf', 'report.md', 'report.json'];
+
+// Reads REPORTS_DIR/<host>/<run>/ and returns the newest run of every host, worst first.
+export async function scanReports(root: string, opts: { now: Date; maxAgeHours: number }): Promise<FleetIndex> {
+  const hosts: FleetHost[] = [];
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isDirectory() || e.name.startsWith('.')) continue;
+    const runs = (await readdir(join(root, e.name), { withFileTypes: true }))
+      .filter((r) => r.isDirectory() && RUN_DIR.test(r.name))
+      .map((r) => r.name)
+      .sort(byRunName);
+    if (runs.length === 0) continue;
+    const latest = await readlink(join(root, e.name, LATEST)).catch(() => null);
+    const newest = latest && runs.includes(latest) ? latest : (runs.at(-1) as string);
+    hosts.push(await describe(root, e.name, newest, runs.length, opts));
+  }
+  return {
+    schemaVersion: '1',
+    generatedAt: opts.now.toISOString(),
+    maxAgeHours: opts.maxAgeHours,
+    hosts: hosts.sort(worstFirst),
+  };
+}
+
+// 20261125T184900Z < 20261125T184900Z-2 < 20261125T184901Z
+function byRunName(a: string, b: string): number {
+  const [ta, na] = a.split('-');
+  const [tb, nb] = b.split('-');
+  return (ta ?? '').localeCompare(tb ?? '') || Number(na ?? 1) - Number(nb ?? 1);
+}
+
+async function describe(
+  root: string,
+  host: string,
+  run: string,
+  runs: number,
+  opts: { now: Date; maxAgeHours: number },
+): Promise<FleetHost> {
+  const dir = `${host}/${run}`;
+  const links: FleetHost['links'] = [];
+  for (const name of [...OUTPUTS, ...(await summaries(join(root, host, run)))]) {
+    if ((await stat(join(root, host, run, name)).catch(() => null))?.isFile())
+      links.push({ name, href: `${dir}/${name}` });
+  }
+  const empty = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as FleetHost['summary'];
+  const base: FleetHost = {
+    host,
+    run,
+    dir,
+    startedAt: null,
+    status: 'unreadable',
+    problem: null,
+    summary: empty,
+    worst: null,
+    answers: [],
+    rootCause: null,
+    ageHours: null,
+    stale: false,
+    attention: true,
+    runs,
+    links,
+  };
+  const text = await readFile(join(root, host, run, 'report.json'), 'utf8').catch(() => null);
+  if (text === null) return { ...base, problem: 'no report.json (run with --format json to list it here)' };
+  let parsed: ReturnType<typeof ReportSchema.safeParse>;
+  try {
+    parsed = ReportSchema.safeParse(JSON.parse(text));
+  } catch (err) {
+    return { ...base, problem: `report.json is not valid JSON: ${(err as Error).message}` };
+  }
+  if (!parsed.success) return { ...base, problem: `report.json does not match the report schema` };
+  const r = parsed.data;
+  const ageHours = Math.max(0, (opts.now.getTime() - Date.parse(r.startedAt)) / 3_600_000);
+  const stale = ageHours > opts.maxAgeHours;
+  return {
+    ...base,
+    host: r.host.name,
+    startedAt: r.startedAt,
+    status: r.status,
+    problem: r.status === 'incomplete' ? r.incompleteSteps.map((s) => `${s.step}: ${s.reason}`).join('; ') : null,
+    summary: r.summary,
+    worst: worstSeverity(r.summary),
+    answers: r.answers.map((a) => ({ question: a.question, answer: a.answer })),
+    rootCause: r.rootCause?.summary ?? null,
+    ageHours: Math.round(ageHours * 10) / 10,
+    stale,
+    attention: stale || r.status !== 'complete',
+  };
+}
+
+async function summaries(dir: string): Promise<string[]> {
+  return (await readdir(dir).catch(() => [] as string[])).filter((n) => /-summary\.(md|pdf)$/.test(n)).sort();
+}

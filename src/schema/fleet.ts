@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { SeveritySchema } from './common.js';
+
+// index.json: the newest run of every host under a reports directory (pveaudit index).
+export const FleetHostSchema = z.object({
+  host: z.string(),
+  run: z.string().nullable(), // the run directory name, e.g. 20261125T184900Z
+  dir: z.string().nullable(), // relative to the reports directory, forward slashes
+  startedAt: z.string().nullable(),
+  status: z.enum(['complete', 'incomplete', 'unreadable']),
+  problem: z.string().nullable(), // why unreadable, or which steps are missing
+  summary: z.record(SeveritySchema, z.number().int()),
+  worst: SeveritySchema.nullable(), // the highest severity with a finding
+  answers: z.array(z.object({ question: z.string(), answer: z.string() })),
+  rootCause: z.string().nullable(),
+  ageHours: z.number().nullable(),
+  stale: z.boolean(), // older than maxAgeHours
+  attention: z.boolean(), // incomplete, unreadable or stale: the overview makes these stand out
+  runs: z.number().int(), // how many complete runs the host has
+  links: z.array(z.object({ name: z.string(), href: z.string() })),
+});
+export type FleetHost = z.infer<typeof FleetHostSchema>;
+
+export const FleetIndexSchema = z.object({
+  schemaVersion: z.literal('1'),
+  generatedAt: z.string(),
+  maxAgeHours: z.number(),
+  hosts: z.array(FleetHostSchema),
+});
+export type FleetIndex = z.infer<typeof FleetIndexSchema>;
