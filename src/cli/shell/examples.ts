@@ -19,11 +19,11 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   diff: [
     'pveaudit diff reports/pve1/20261125T184900Z reports/pve1/latest --out /tmp/diff',
-    'pveaudit diff reports/pve1/20261125T184900Z reports/pve1/latest --format json',
+    'pveaudit diff --host pve1 --fail-on-new high --out /tmp/diff',
   ],
   verify: [
     'pveaudit verify reports/pve1/latest',
-    'pveaudit verify reports/pve1/latest --allowed-signers allowed_signers',
+    'pveaudit verify reports/pve1/latest --allowed-signers allowed_signers --sheet',
   ],
   sign: [
     'pveaudit sign reports/pve1/latest --key ~/.ssh/id_ed25519 --role prepared',
