@@ -96,11 +96,14 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
 
   program
     .command('diff')
-    .description('compare two reports of a host: new, resolved and persisting findings')
-    .argument('<old>', 'older report directory')
-    .argument('<new>', 'newer report directory')
-    .option('--out <dir>', 'write diff.html, diff.json, diff.md (and diff.pdf) here')
-    .option('--format <list>', 'html,pdf,json,md (default html,json,md)')
+    .description('compare two reports of a host: answers, findings, flows and the evidence that changed')
+    .argument('[old]', 'older report directory')
+    .argument('[new]', 'newer report directory')
+    .option('--host <name>', 'compare the two newest runs under REPORTS/NAME instead')
+    .option('--reports <dir>', 'with --host: the reports directory', 'reports')
+    .option('--out <dir>', 'write diff.html, diff.pdf, diff.json, diff.md here')
+    .option('--format <list>', 'html,pdf,json,md (default: all four)')
+    .option('--fail-on-new <severity>', 'exit 1 when a new finding is at or above this severity')
     .addOption(paper())
     .action(async (oldDir, newDir, opts) => {
       const { diffCommand } = await import('./commands/diff.js');
