@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { PveauditError } from '../lib/errors.js';
+import { PveauditError, UsageError } from '../lib/errors.js';
 import { TOOL } from '../lib/version.js';
 import { type Io, processIo } from './io.js';
+import { EXAMPLES } from './shell/examples.js';
+import type { CliSpec, OptionSpec } from './shell/spec.js';
 
 // The command line of DESIGN.md: scripts outside the project call it exactly like this.
 export function buildProgram(io: Io, done: (code: number) => void): Command {
@@ -10,7 +12,15 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .version(TOOL.version)
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .exitOverride();
+    .exitOverride()
+    // Global: they may stand before or after the command name.
+    .option('-q, --quiet', 'print results and errors only (no progress, no notes)')
+    .option('--verbose', 'print every step as it starts and ends, with no redrawn lines')
+    .hook('preAction', () => {
+      const g = program.opts();
+      if (g.quiet && g.verbose) throw new UsageError('--quiet and --verbose exclude each other');
+      io.level = g.quiet ? 'quiet' : g.verbose ? 'verbose' : 'normal';
+    });
 
   const formats = new Option(
     '--format <list>',
@@ -36,6 +46,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--forks <n>', 'hosts audited in parallel', (v) => Number.parseInt(v, 10), 5)
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
     .option('--dry-run', 'print every remote command the plan would run, and run none')
+    .option('--json', 'print a machine-readable summary per host on stdout (the human lines go to stderr)')
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(opts, io));
@@ -156,12 +167,61 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       done(await demoCommand(opts, io));
     });
 
+  program
+    .command('completion')
+    .description('print a completion script for bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      const { completionScript, SHELLS } = await import('./shell/completion.js');
+      if (!(SHELLS as readonly string[]).includes(shell))
+        throw new UsageError(`completion: unknown shell "${shell}": use ${SHELLS.join(', ')}`);
+      io.out(completionScript(describeProgram(program), shell as 'bash'));
+      done(0);
+    });
+
+  // Two real examples under every command's --help (the same ones the man page shows).
+  for (const cmd of program.commands) {
+    const examples = EXAMPLES[cmd.name()] ?? [];
+    if (examples.length > 0) cmd.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  }
   return program;
 }
 
+// The definition above as plain data, for completions, the man page and the tests.
+export function describeProgram(program: Command = buildProgram(processIo, () => undefined)): CliSpec {
+  const option = (o: Option): OptionSpec => ({
+    flags: o.flags,
+    long: o.long ?? null,
+    short: o.short ?? null,
+    value: o.required || o.optional ? (/[<[][^>\]]*[>\]]/.exec(o.flags)?.[0] ?? null) : null,
+    description: o.description,
+    defaultValue: o.defaultValue === undefined ? null : String(o.defaultValue),
+    required: o.mandatory,
+  });
+  return {
+    name: program.name(),
+    version: program.version() ?? '',
+    description: program.description(),
+    options: program.options.map(option),
+    commands: program.commands.map((c) => ({
+      name: c.name(),
+      description: c.description(),
+      arguments: c.registeredArguments.map((a) => ({
+        name: a.name(),
+        required: a.required,
+        description: a.description,
+      })),
+      options: c.options.map(option),
+      examples: EXAMPLES[c.name()] ?? [],
+    })),
+  };
+}
+
 // Runs one command line; returns the exit code instead of exiting so tests can call it.
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], given: Io = processIo): Promise<number> {
   let code = 0;
+  // A copy per command line: the global flags set its level without touching the caller's Io.
+  const io: Io = { ...given };
   const program = buildProgram(io, (c) => {
     code = c;
   });

@@ -110,6 +110,13 @@ test.serial('pveaudit diff writes html, pdf, json and md and prints the counts',
   t.is(await main(['diff', join(root, 'old'), join(root, 'new'), '--fail-on-new', 'low'], strict), 1);
   t.regex(strict.stdout.at(-1)!, /FAILED: 1 new finding\(s\) at or above low/);
   t.is(await main(['diff', join(root, 'old'), join(root, 'new'), '--fail-on-new', 'medium'], bufferIo()), 0);
+  // the same finding, raised from low to high, is new at --fail-on-new high
+  const lower = seed();
+  lower.findings[1] = { ...lower.findings[1]!, severity: 'low' };
+  await writeFile(join(root, 'old', 'report.json'), JSON.stringify(lower));
+  const raised = bufferIo();
+  t.is(await main(['diff', join(root, 'old'), join(root, 'new'), '--fail-on-new', 'high'], raised), 1);
+  t.regex(raised.stdout.at(-1)!, /1 of them raised from a lower severity/);
   await rm(root, { recursive: true });
 });
 

@@ -43,10 +43,13 @@ maybe('init then run: a complete report against the baseline; a changed rule is 
     const run = async () => {
       const rio = bufferIo();
       const rc = await runCommand(
-        { inventory: ini, audit: join(cfg, 'audit.yml'), knownHosts: l.knownHosts, out, format: 'json' },
+        { inventory: ini, audit: join(cfg, 'audit.yml'), knownHosts: l.knownHosts, out, format: 'json', json: true },
         rio,
       );
-      t.log(rio.stdout.join('\n'));
+      // --json: stdout is one JSON document, the summary line went to stderr
+      const doc = JSON.parse(rio.stdout.join('\n'));
+      t.like(doc.hosts[0], { host: node?.name, exitCode: rc, status: 'complete' });
+      t.true(rio.stderr.some((l) => l.startsWith(`${node?.name}: complete`)));
       return { rc, report: latest(out, node?.name as string).report };
     };
     const first = await run();

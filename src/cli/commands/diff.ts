@@ -89,10 +89,14 @@ export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
   for (const c of d.evidence?.changes ?? []) io.out(`  evidence  ${c.change.padEnd(8)} ${c.path}`);
   if (opts.out) io.out(`diff written to ${opts.out}`);
   if (failOn !== null) {
-    const limit = SEVERITIES.indexOf(failOn);
-    const bad = d.findings.new.filter((f) => SEVERITIES.indexOf(f.severity) <= limit);
-    if (bad.length > 0) {
-      io.out(`FAILED: ${bad.length} new finding(s) at or above ${failOn}`);
+    // a finding the older report did not have at this level: a new one, or one whose severity rose
+    // into it (the same stable id, now high where it was low, is as much a regression)
+    const atOrAbove = (s: Severity) => SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(failOn);
+    const added = d.findings.new.filter((f) => atOrAbove(f.severity));
+    const raised = d.findings.persisting.filter((p) => atOrAbove(p.finding.severity) && !atOrAbove(p.severityBefore));
+    if (added.length + raised.length > 0) {
+      const rose = raised.length > 0 ? ` (${raised.length} of them raised from a lower severity)` : '';
+      io.out(`FAILED: ${added.length + raised.length} new finding(s) at or above ${failOn}${rose}`);
       return 1;
     }
   }

@@ -102,7 +102,7 @@ export async function initCommand(opts: InitOptions, io: Io): Promise<number> {
       throw new OutputError(`cannot write into ${outDir}: ${(err as Error).message}`, err);
     }
     await writer.abort();
-    for (const g of baseline.guests) {
+    for (const g of io.level === 'quiet' ? [] : baseline.guests) {
       io.out(`${g.zone}${g.name ? ` ${g.name}` : ''}: ${g.ips.length ? g.ips.join(', ') : 'no static IPv4 address'}`);
     }
     for (const m of facts.missing) io.err(`pveaudit: init: could not read ${m.step}: ${m.reason}`);
