@@ -9,6 +9,7 @@ import type { EvidenceRef, Report } from '../schema/report.js';
 import { buildAnswers } from './answers.js';
 import { buildFindings, countSeverities } from './findings.js';
 import { buildGuests } from './guests.js';
+import { addLive, driftOf, kernelAnswers, kernelRootCause } from './live.js';
 import { buildRootCause } from './root-cause.js';
 import { runChecks } from './run-checks.js';
 
@@ -30,10 +31,12 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
   const ctx = buildContext(facts, intent, files, meta.now === undefined ? {} : { now: meta.now });
   const evaluated = runChecks(CHECKS, ctx);
   const flows = collectFlows(ctx).map((f) => evaluateFlow(ctx, f));
+  addLive(ctx, flows);
+  const drift = driftOf(ctx);
   // Offline (demo, render) the inventory and audit paths are unknown: plain placeholders that a
   // shell would not read as redirections.
   const rerun = meta.rerun ?? `pveaudit run -i INVENTORY.yml -a AUDIT.yml --limit ${facts.host.name}`;
-  const rootCause = buildRootCause(ctx, flows);
+  const rootCause = kernelRootCause(ctx, flows, buildRootCause(ctx, flows));
   const focus = {
     file: rootCause?.decidedBy?.file ?? null,
     subject: rootCause?.flow ? `flow/${rootCause.flow}` : null,
@@ -48,7 +51,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     status: meta.incompleteSteps.length > 0 ? 'incomplete' : 'complete',
     incompleteSteps: meta.incompleteSteps,
     summary: countSeverities(findings),
-    answers: buildAnswers(ctx, evaluated, flows),
+    answers: kernelAnswers(buildAnswers(ctx, evaluated, flows), drift),
     guests: buildGuests(ctx),
     flows: flows.map((f) => f.flow),
     rootCause,
@@ -58,5 +61,6 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     evidenceDigest: meta.evidenceDigest,
     intentSource: intent?.source ?? 'none',
     issues: facts.issues,
+    ...(drift ? { drift } : {}),
   };
 }

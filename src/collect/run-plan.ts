@@ -94,6 +94,8 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
         if (stopped(ctx)) break;
         await runStep(ctx, probe);
       }
+      // The counters again, right after the probes: what rose in between is the probes' doing.
+      for (const step of phaseOf('counters')) if (!stopped(ctx)) await runStep(ctx, step);
     })();
     await Promise.all([captureChain, reads.done, probing]);
     const cleanup = plan.steps.find((s) => s.phase === 'cleanup');

@@ -62,7 +62,23 @@ export function guestSteps(vmid: number, type: 'lxc' | 'qemu' | 'unknown', node:
 export function rulesetStep(nftables: boolean): PlanStep {
   return nftables
     ? commandStep('nft-list-ruleset', 'ruleset', 30, ['nft', 'list', 'ruleset'])
-    : commandStep('iptables-save', 'ruleset', 30, ['iptables-save']);
+    : commandStep('iptables-save', 'ruleset', 30, ['iptables-save', '-c']);
+}
+
+// The live ruleset the kernel enforces, all read-only: iptables-save -c (with counters, read again
+// after the probes), the ipsets its rules name, and the IPv6 table.
+export function rulesetSteps(nftables: boolean): PlanStep[] {
+  if (nftables) return [rulesetStep(true)];
+  return [
+    rulesetStep(false),
+    commandStep('ip6tables-save', 'ruleset', 30, ['ip6tables-save', '-c']),
+    commandStep('ipset-save', 'ruleset', 30, ['ipset', 'save']),
+  ];
+}
+
+// After the probes: the same counters again, so the rules the probes' packets hit can be measured.
+export function countersStep(): PlanStep {
+  return commandStep('iptables-save-after', 'counters', 30, ['iptables-save', '-c']);
 }
 
 // The tcpdump filter: two hosts mean the conversation between them; one or more than two, any of them.
