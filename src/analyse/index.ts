@@ -10,6 +10,7 @@ import { buildAnswers } from './answers.js';
 import { countOutcomes, summariseChecks } from './checks-summary.js';
 import { buildFindings, countSeverities } from './findings.js';
 import { buildGuests } from './guests.js';
+import { addLive, driftOf, kernelAnswers, kernelRootCause } from './live.js';
 import { buildRootCause } from './root-cause.js';
 import { runChecks } from './run-checks.js';
 
@@ -31,12 +32,14 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
   const ctx = buildContext(facts, intent, files, meta.now === undefined ? {} : { now: meta.now });
   const evaluated = runChecks(CHECKS, ctx);
   const flows = collectFlows(ctx).map((f) => evaluateFlow(ctx, f));
+  addLive(ctx, flows);
+  const drift = driftOf(ctx);
   // Everything below judges flows through their effective verdict (assess/lib/verdict.ts): where
   // flows[].live is attached, the kernel's verdict wins over the files'.
   // Offline (demo, render) the inventory and audit paths are unknown: plain placeholders that a
   // shell would not read as redirections.
   const rerun = meta.rerun ?? `pveaudit run -i INVENTORY.yml -a AUDIT.yml --limit ${facts.host.name}`;
-  const rootCause = buildRootCause(ctx, flows);
+  const rootCause = kernelRootCause(ctx, flows, buildRootCause(ctx, flows));
   const focus = {
     file: rootCause?.decidedBy?.file ?? null,
     subject: rootCause?.flow ? `flow/${rootCause.flow}` : null,
@@ -52,7 +55,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     status: meta.incompleteSteps.length > 0 ? 'incomplete' : 'complete',
     incompleteSteps: meta.incompleteSteps,
     summary: countSeverities(findings),
-    answers: buildAnswers(ctx, evaluated, flows),
+    answers: kernelAnswers(buildAnswers(ctx, evaluated, flows), drift),
     guests: buildGuests(ctx),
     flows: flows.map((f) => f.flow),
     rootCause,
@@ -62,6 +65,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     evidenceDigest: meta.evidenceDigest,
     intentSource: intent?.source ?? 'none',
     issues: facts.issues,
+    ...(drift ? { drift } : {}),
     checks,
     outcomes: countOutcomes(checks),
   };

@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { applyFwEdits } from '../assess/fix/fw-edit.js';
 import { type Fix, PHASES } from '../assess/fix/types.js';
 import type { Remediation } from '../schema/report.js';
+import { linePatch } from './line-patch.js';
 import { withFirewallOn } from './nic.js';
 
 // Turns fixes into runbook steps. Edits to one file build on each other in runbook order, so every
@@ -27,6 +28,8 @@ export function newRunbookState(files: Record<string, string>, backupTag = 'pvea
 }
 
 function patchFor(file: string, before: string, after: string, existed: boolean): string {
+  const fast = linePatch(existed ? `a/${file}` : '/dev/null', `b/${file}`, before, after);
+  if (fast !== null) return fast;
   const patch = createTwoFilesPatch(existed ? `a/${file}` : '/dev/null', `b/${file}`, before, after, '', '', {
     context: 3,
   });

@@ -5,7 +5,7 @@ import { buildModel } from '../firewall/model.js';
 import { simulate } from '../firewall/simulate.js';
 import type { LoadedIntent } from '../intent/schema.js';
 import type { Facts } from '../schema/facts.js';
-import type { SimFlow, SimResult } from '../schema/pve.js';
+import type { FwRule, SimFlow, SimResult } from '../schema/pve.js';
 import type { CheckContext } from './context.js';
 
 // Builds the firewall model once and hands checks memoised views of it.
@@ -17,6 +17,7 @@ export function buildContext(
 ): CheckContext {
   const model = buildModel(facts.pve, opts);
   const sims = new Map<string, SimResult | { error: string }>();
+  const clusterMatches = new Map<string, FwRule[]>();
   return {
     facts,
     intent,
@@ -38,12 +39,18 @@ export function buildContext(
     },
     explainMiss: (flow, sim) => explainMiss(model, flow, sim),
     clusterRulesForGuestFlow(flow) {
+      const key = JSON.stringify(flow);
+      const cached = clusterMatches.get(key);
+      if (cached) return cached;
+      let rules: FwRule[];
       try {
-        return clusterRulesMatchingGuestFlow(model, flow);
+        rules = clusterRulesMatchingGuestFlow(model, flow);
       } catch {
         // An endpoint the model does not know (a guest on another node): no cluster rule to point at.
-        return [];
+        rules = [];
       }
+      clusterMatches.set(key, rules);
+      return rules;
     },
   };
 }

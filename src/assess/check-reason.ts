@@ -23,6 +23,8 @@ const CODE: Record<string, ReasonCode> = {
   flow_simulated_mismatch: 'flow-not-as-intended',
   flow_observation_disagrees: 'observation-disagrees',
   flow_probe_fails_past_firewall: 'connect-failed',
+  kernel_flow_live_differs: 'live-differs',
+  kernel_ruleset_drift: 'live-drift',
 };
 
 // The subject says which guest and NIC a result is about: "vm1001", "ct101/net0", "firewall/102.fw".

@@ -8,6 +8,8 @@ import guest_firewall_disabled from './guest/guest_firewall_disabled.js';
 import guest_fwfile_missing from './guest/guest_fwfile_missing.js';
 import guest_nic_firewall_off from './guest/guest_nic_firewall_off.js';
 import guest_node_elsewhere from './guest/guest_node_elsewhere.js';
+import kernel_flow_live_differs from './kernel/kernel_flow_live_differs.js';
+import kernel_ruleset_drift from './kernel/kernel_ruleset_drift.js';
 import options_line_ignored from './options/options_line_ignored.js';
 import policy_value_mismatch from './policy/policy_value_mismatch.js';
 import rules_guest_traffic_in_cluster from './rules/rules_guest_traffic_in_cluster.js';
@@ -26,6 +28,8 @@ export const CHECKS: readonly Check[] = [
   service_firewall_not_running,
   service_changes_pending,
   ruleset_guest_chains_missing,
+  kernel_ruleset_drift,
+  kernel_flow_live_differs,
   guest_node_elsewhere,
   guest_fwfile_missing,
   guest_firewall_disabled,

@@ -22,6 +22,8 @@ export interface HostOutcome {
   code: 0 | 1 | 2;
   line: string; // the summary line on stdout
   error?: string; // the one-line error on stderr
+  // what `run --json` prints for the host when a report was written
+  report?: { status: Report['status']; summary: Report['summary']; dir: string; rootCause: string | null };
 }
 
 export interface HostRun {
@@ -117,7 +119,10 @@ export async function auditHost(target: Target, run: HostRun): Promise<HostOutco
 }
 
 // As OpenSSH: --known-hosts stands for UserKnownHostsFile; the global files are read in any case.
-function knownHostsOf(target: Target, given: string | null): { knownHostsPath: string; otherKnownHosts: string[] } {
+export function knownHostsOf(
+  target: Target,
+  given: string | null,
+): { knownHostsPath: string; otherKnownHosts: string[] } {
   const user = given ? [given] : (target.knownHosts?.user ?? [join(homedir(), '.ssh', 'known_hosts')]);
   const [first, ...rest] = user;
   return { knownHostsPath: first as string, otherKnownHosts: [...rest, ...(target.knownHosts?.global ?? [])] };
@@ -162,10 +167,12 @@ function summarise(
         ? ` (missing: ${report.incompleteSteps.map((m) => m.step).join(', ')})`
         : '';
   const line = `${target.name}: ${report.status}${why}, ${counts}, ${dir}`;
-  if (result.notProxmox) return { code: 2, line, error: `E_NOT_PROXMOX: ${target.name}: ${NOT_PROXMOX}` };
-  if (report.status !== 'complete') return { code: 2, line };
+  const written = { status: report.status, summary: s, dir, rootCause: report.rootCause?.summary ?? null };
+  if (result.notProxmox)
+    return { code: 2, line, report: written, error: `E_NOT_PROXMOX: ${target.name}: ${NOT_PROXMOX}` };
+  if (report.status !== 'complete') return { code: 2, line, report: written };
   const at = failOn === null ? [] : SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1);
-  return { code: at.some((sev) => s[sev] > 0) ? 1 : 0, line };
+  return { code: at.some((sev) => s[sev] > 0) ? 1 : 0, line, report: written };
 }
 
 export function failed(target: Target, err: unknown): HostOutcome {

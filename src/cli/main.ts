@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import { PveauditError } from '../lib/errors.js';
+import { PveauditError, UsageError } from '../lib/errors.js';
+import { neutralise, safeLine } from '../lib/safe-text.js';
 import { TOOL } from '../lib/version.js';
 import { type Io, processIo } from './io.js';
+import { EXAMPLES } from './shell/examples.js';
+import type { CliSpec, OptionSpec } from './shell/spec.js';
 
 // The command line of DESIGN.md: scripts outside the project call it exactly like this.
 export function buildProgram(io: Io, done: (code: number) => void): Command {
@@ -10,7 +13,15 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .version(TOOL.version)
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .exitOverride();
+    .exitOverride()
+    // Global: they may stand before or after the command name.
+    .option('-q, --quiet', 'print results and errors only (no progress, no notes)')
+    .option('--verbose', 'print every step as it starts and ends, with no redrawn lines')
+    .hook('preAction', () => {
+      const g = program.opts();
+      if (g.quiet && g.verbose) throw new UsageError('--quiet and --verbose exclude each other');
+      io.level = g.quiet ? 'quiet' : g.verbose ? 'verbose' : 'normal';
+    });
 
   const formats = new Option(
     '--format <list>',
@@ -36,22 +47,43 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--forks <n>', 'hosts audited in parallel', (v) => Number.parseInt(v, 10), 5)
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
     .option('--dry-run', 'print every remote command the plan would run, and run none')
+    .option('--json', 'print a machine-readable summary per host on stdout (the human lines go to stderr)')
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(opts, io));
     });
 
   program
+    .command('init')
+    .description(
+      'read a node once and write a starting audit.yml and an intent.yml recording its firewall as it is now',
+    )
+    .requiredOption(
+      '-i, --inventory <path>',
+      'Ansible inventory: INI, YAML, ansible-inventory --list JSON, or a directory',
+    )
+    .option('--limit <host>', 'the one host to read (may be omitted when the inventory has one host)')
+    .option('--out <dir>', 'where audit.yml and intent.yml are written', '.')
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
+    .option('--accept-new-host-keys', 'record unknown host keys instead of refusing them')
+    .option('--force', 'replace audit.yml and intent.yml if they exist')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/init.js');
+      done(await initCommand(opts, io));
+    });
+
+  program
     .command('render')
     .description('re-render a report, or analyse an evidence bundle, offline')
-    .argument('<dir>', 'report or evidence bundle directory')
+    .argument('<dirs...>', 'report or evidence bundle directories (several: one browser prints them all)')
     .option('--intent <file>', 'intent file (native YAML/JSON) or Phoenix directory to compare against')
-    .option('--out <dir>', 'write the outputs here instead of into the directory')
+    .option('--out <dir>', 'write the outputs here instead of into the directory (several: into <dir>/<name>)')
     .addOption(formats)
     .addOption(paper())
-    .action(async (dir, opts) => {
-      const { renderCommand } = await import('./commands/render.js');
-      done(await renderCommand({ dir, ...opts }, io));
+    .action(async (dirs: string[], opts) => {
+      const { renderCommand, renderMany } = await import('./commands/render.js');
+      const [dir] = dirs;
+      done(dirs.length === 1 && dir ? await renderCommand({ dir, ...opts }, io) : await renderMany(dirs, opts, io));
     });
 
   program
@@ -76,11 +108,14 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
 
   program
     .command('diff')
-    .description('compare two reports of a host: new, resolved and persisting findings')
-    .argument('<old>', 'older report directory')
-    .argument('<new>', 'newer report directory')
-    .option('--out <dir>', 'write diff.html, diff.json, diff.md (and diff.pdf) here')
-    .option('--format <list>', 'html,pdf,json,md (default html,json,md)')
+    .description('compare two reports of a host: answers, findings, flows and the evidence that changed')
+    .argument('[old]', 'older report directory')
+    .argument('[new]', 'newer report directory')
+    .option('--host <name>', 'compare the two newest runs under REPORTS/NAME instead')
+    .option('--reports <dir>', 'with --host: the reports directory', 'reports')
+    .option('--out <dir>', 'write diff.html, diff.pdf, diff.json, diff.md here')
+    .option('--format <list>', 'html,pdf,json,md (default: all four)')
+    .option('--fail-on-new <severity>', 'exit 1 when a new finding is at or above this severity')
     .addOption(paper())
     .action(async (oldDir, newDir, opts) => {
       const { diffCommand } = await import('./commands/diff.js');
@@ -133,12 +168,61 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       done(await demoCommand(opts, io));
     });
 
+  program
+    .command('completion')
+    .description('print a completion script for bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      const { completionScript, SHELLS } = await import('./shell/completion.js');
+      if (!(SHELLS as readonly string[]).includes(shell))
+        throw new UsageError(`completion: unknown shell "${shell}": use ${SHELLS.join(', ')}`);
+      io.out(completionScript(describeProgram(program), shell as 'bash'));
+      done(0);
+    });
+
+  // Two real examples under every command's --help (the same ones the man page shows).
+  for (const cmd of program.commands) {
+    const examples = EXAMPLES[cmd.name()] ?? [];
+    if (examples.length > 0) cmd.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  }
   return program;
 }
 
+// The definition above as plain data, for completions, the man page and the tests.
+export function describeProgram(program: Command = buildProgram(processIo, () => undefined)): CliSpec {
+  const option = (o: Option): OptionSpec => ({
+    flags: o.flags,
+    long: o.long ?? null,
+    short: o.short ?? null,
+    value: o.required || o.optional ? (/[<[][^>\]]*[>\]]/.exec(o.flags)?.[0] ?? null) : null,
+    description: o.description,
+    defaultValue: o.defaultValue === undefined ? null : String(o.defaultValue),
+    required: o.mandatory,
+  });
+  return {
+    name: program.name(),
+    version: program.version() ?? '',
+    description: program.description(),
+    options: program.options.map(option),
+    commands: program.commands.map((c) => ({
+      name: c.name(),
+      description: c.description(),
+      arguments: c.registeredArguments.map((a) => ({
+        name: a.name(),
+        required: a.required,
+        description: a.description,
+      })),
+      options: c.options.map(option),
+      examples: EXAMPLES[c.name()] ?? [],
+    })),
+  };
+}
+
 // Runs one command line; returns the exit code instead of exiting so tests can call it.
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], given: Io = processIo): Promise<number> {
   let code = 0;
+  // A copy per command line: the global flags set its level without touching the caller's Io.
+  const io: Io = { ...given };
   const program = buildProgram(io, (c) => {
     code = c;
   });
@@ -153,13 +237,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 export function reportError(err: unknown, io: Io): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
   if (err instanceof PveauditError) {
-    const where = err.location ? `${err.location}: ` : '';
-    io.err(`pveaudit: ${where}${err.message}`);
+    // Messages quote input (file names, keys, values from a node): neutralised and clipped, so a
+    // hostile value can neither drive the terminal nor flood it.
+    const where = err.location ? `${safeLine(err.location, 300)}: ` : '';
+    io.err(`pveaudit: ${where}${safeLine(err.message)}`);
     if (err.code === 'E_INTERNAL')
       io.err('pveaudit: this is a bug in pveaudit; please report it with the command line.');
     return 2;
   }
-  io.err(`pveaudit: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  // No stack trace unless asked for: it says nothing to a user, and its message may quote input.
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  io.err(`pveaudit: unexpected error: ${safeLine(what)}`);
+  if (process.env.PVEAUDIT_DEBUG && err instanceof Error && err.stack) io.err(neutralise(err.stack));
+  else io.err('pveaudit: (set PVEAUDIT_DEBUG=1 to print where it happened)');
   io.err('pveaudit: this is a bug in pveaudit; please report it with the command line.');
   return 2;
 }

@@ -18,13 +18,15 @@ interface HostLine {
 }
 
 export function createProgress(io: Io, hosts: string[], stream: NodeJS.WritableStream = process.stderr): Progress {
-  return io.isTTY ? liveProgress(hosts, stream) : plainProgress(io);
+  if (io.level === 'quiet') return { step: () => undefined, note: () => undefined, done: () => undefined };
+  // --verbose wants every line kept, so it never redraws
+  return io.isTTY && io.level !== 'verbose' ? liveProgress(hosts, stream) : plainProgress(io);
 }
 
 function plainProgress(io: Io): Progress {
   return {
     step(host, step, state) {
-      if (state !== 'running') io.err(`[${host}] ${step}: ${state}`);
+      if (state !== 'running' || io.level === 'verbose') io.err(`[${host}] ${step}: ${state}`);
     },
     note: (host, text) => io.err(`[${host}] ${text}`),
     done: () => undefined,

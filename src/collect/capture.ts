@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fillTokens, isPid, isTmpDir } from '../plan/catalogue.js';
 import type { PlanStep } from '../plan/types.js';
+import { buildBatch, splitBatch } from './batch.js';
 import { failure, type RunContext, record, stopped } from './context.js';
 import type { ExecResult } from './ssh.js';
 import { keepText } from './steps.js';
@@ -13,6 +11,8 @@ export interface CaptureState {
   dir: string | null;
   pid: string | null;
   listening: boolean;
+  // the directory is gone (removed by the stop batch): no final cleanup needed
+  cleaned?: boolean;
 }
 
 const POLL_MS = 200;
@@ -73,52 +73,59 @@ export async function startCapture(ctx: RunContext, steps: PlanStep[], state: Ca
 // tcpdump's last words: "1 packet captured" or "3 packets captured".
 const CAPTURED = /\bpackets? captured\b/;
 
-// kill -INT, wait for "packets captured" so the pcap is flushed, keep its log and download it.
-export async function stopCapture(ctx: RunContext, steps: PlanStep[], state: CaptureState): Promise<void> {
+// After the probes, in one round trip: stop tcpdump (only while it runs) and wait for it to flush,
+// read its log, stream the pcap back, remove the directory. Each part is recorded as its own step.
+// The cleanup part counts only when it ran to its end; otherwise (a lost connection) the run's
+// final cleanup does it, over a new connection if need be.
+export async function finishCapture(
+  ctx: RunContext,
+  steps: PlanStep[],
+  cleanup: PlanStep,
+  state: CaptureState,
+): Promise<void> {
   if (!state.dir || !state.pid) return;
-  const stop = byId(steps, 'capture-stop');
-  const kill = fillTokens(stop.command, { pid: state.pid, dir: state.dir });
-  let t0 = new Date();
-  const killed = await exec(ctx, kill, stop.timeoutSec);
-  // "No such process": the capture already ended at its time or packet bound. Not a failure.
-  record(ctx, { ...stop, command: kill }, t0, killed, { error: killed.lost ? failure(killed, stop.timeoutSec) : null });
-  if (stopped(ctx)) return;
-
-  const logStep = byId(steps, 'capture-log');
-  const cat = fillTokens(logStep.command, { dir: state.dir });
-  t0 = new Date();
-  const deadline = Date.now() + 10_000;
-  let last: ExecResult | null = null;
-  while (!stopped(ctx) && Date.now() < deadline) {
-    last = await exec(ctx, cat, logStep.timeoutSec);
-    if (CAPTURED.test(last.stdout.toString())) break;
-    await sleep(POLL_MS);
-  }
-  const logPath = `capture/${state.bridge}.tcpdump.err`;
-  if (last) await keepText(ctx, logPath, last.stdout, logStep.id);
-  const flushed = CAPTURED.test(last?.stdout.toString() ?? '');
-  record(ctx, { ...logStep, command: cat }, t0, last, {
-    outputs: last ? [logPath] : [],
-    error: flushed ? null : 'tcpdump did not report "packets captured": the pcap may be incomplete',
-  });
-  if (stopped(ctx)) return;
-  await download(ctx, byId(steps, 'capture-download'), state);
-}
-
-async function download(ctx: RunContext, step: PlanStep, state: CaptureState): Promise<void> {
-  const remote = `${state.dir}/capture.pcap`;
-  const command = fillTokens(step.command, { dir: state.dir });
+  const parts = [byId(steps, 'capture-stop'), byId(steps, 'capture-log'), byId(steps, 'capture-download'), cleanup];
+  const commands = parts.map((p) => fillTokens(p.command, { pid: state.pid, dir: state.dir }));
   const t0 = new Date();
-  const local = await mkdtemp(join(tmpdir(), 'pveaudit-pcap-'));
-  try {
-    await ctx.session.getFile(remote, join(local, 'capture.pcap'));
-    const path = `capture/${state.bridge}.pcap`;
-    await ctx.writer.addEvidenceFile(path, join(local, 'capture.pcap'), step.id);
-    record(ctx, { ...step, command }, t0, null, { exitCode: 0, outputs: [path] });
-  } catch (err) {
-    if (!ctx.session.isConnected()) ctx.lost = true;
-    record(ctx, { ...step, command }, t0, null, { error: `SFTP download failed: ${(err as Error).message}` });
-  } finally {
-    await rm(local, { recursive: true, force: true });
+  for (const p of parts) ctx.onEvent({ step: p.id, state: 'running' });
+  const batch = buildBatch(commands);
+  const timeoutSec = parts.reduce((sum, p) => sum + p.timeoutSec, 0);
+  const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
+  const [stop, log, pcap, clean] = splitBatch(r, batch, parts.length) as [
+    ExecResult,
+    ExecResult,
+    ExecResult,
+    ExecResult,
+  ];
+  const [stopStep, logStep, pcapStep, cleanStep] = parts.map((p, i) => ({ ...p, command: commands[i] as string })) as [
+    PlanStep,
+    PlanStep,
+    PlanStep,
+    PlanStep,
+  ];
+  // "No such process": the capture already ended at its time or packet bound. Not a failure.
+  record(ctx, stopStep, t0, stop, { error: stop.lost ? failure(stop, stopStep.timeoutSec) : null });
+
+  const logPath = `capture/${state.bridge}.tcpdump.err`;
+  const logDone = log.code !== null;
+  if (logDone) await keepText(ctx, logPath, log.stdout, logStep.id);
+  const flushed = CAPTURED.test(log.stdout.toString());
+  record(ctx, logStep, t0, log, {
+    outputs: logDone ? [logPath] : [],
+    error: !logDone
+      ? failure(log, logStep.timeoutSec)
+      : flushed
+        ? null
+        : 'tcpdump did not report "packets captured": the pcap may be incomplete',
+  });
+
+  const pcapPath = `capture/${state.bridge}.pcap`;
+  const pcapError = failure(pcap, pcapStep.timeoutSec);
+  if (!pcapError) await ctx.writer.addEvidence(pcapPath, pcap.stdout, pcapStep.id);
+  record(ctx, pcapStep, t0, pcap, { outputs: pcapError ? [] : [pcapPath], error: pcapError });
+
+  if (clean.code !== null) {
+    record(ctx, cleanStep, t0, clean, { error: failure(clean, cleanStep.timeoutSec) });
+    state.cleaned = true;
   }
 }

@@ -5,12 +5,12 @@ import { printPlan } from '../plan/print.js';
 import type { Discovery, Plan, PlanStep } from '../plan/types.js';
 import type { AuditFile } from '../schema/audit.js';
 import type { StepResult } from '../schema/manifest.js';
-import { type CaptureState, startCapture, stopCapture } from './capture.js';
+import { type CaptureState, finishCapture, startCapture } from './capture.js';
 import { cleanupNode } from './cleanup.js';
 import { type RunContext, type StepEvent, stopped } from './context.js';
 import { runPool } from './pool.js';
 import type { SshSession } from './ssh.js';
-import { runStep } from './steps.js';
+import { runFileBatch, runStep } from './steps.js';
 
 export interface CollectInput {
   session: SshSession;
@@ -35,8 +35,12 @@ export interface CollectOutcome {
 
 export const NOT_PROXMOX = 'pct: command not found: this host does not look like a Proxmox node';
 
-// Runs one host's plan. A failing step is recorded and the run goes on; a lost connection or an
-// abort stops it; the node is cleaned up on every way out.
+// Runs one host's plan as a pipeline: right after connecting, the capture chain (sweep, mktemp,
+// tcpdump, "listening on") and the reads (facts, then guests and ruleset) start side by side; the
+// probes wait for the capture to listen and for the facts and the ruleset (counters and verdicts read
+// before the probe; a host without `pct` is not probed), and the guests' reads carry on meanwhile.
+// /etc/pve files are read in batches (one round trip each). A failing step is recorded and the run
+// goes on; a lost connection or an abort stops it; the node is cleaned up on every way out.
 export async function collectHost(input: CollectInput): Promise<CollectOutcome> {
   const ctx: RunContext = {
     session: input.session,
@@ -50,62 +54,64 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
   session(ctx, input.session);
   const parallel = input.parallel ?? 4;
   let plan = buildPlan(input.audit, input.host);
+  const planned = plan;
   const capture: CaptureState = { bridge: input.audit.capture?.bridge ?? '', dir: null, pid: null, listening: false };
   let discovery: Discovery | null = null;
   let notProxmox = false;
+  const phaseOf = (p: PlanStep['phase']) => plan.steps.filter((s) => s.phase === p);
   try {
-    const facts = plan.steps.filter((s) => s.phase === 'facts');
-    const out: Record<string, string> = {};
-    const hostname = await runStep(ctx, facts[0] as PlanStep);
-    out.hostname = hostname.stdout;
-    const node = hostname.result.error ? null : nodeName(hostname.stdout);
-    await runPool(
-      facts.slice(1),
+    const facts = planned.steps.filter((s) => s.phase === 'facts');
+    const sweep = facts.find((s) => s.id === 'sweep');
+    const captureChain = (async () => {
+      if (sweep) await runStep(ctx, sweep);
+      if (input.audit.capture && !stopped(ctx) && !notProxmox) {
+        await startCapture(
+          ctx,
+          planned.steps.filter((s) => s.phase === 'capture-start'),
+          capture,
+        );
+      }
+    })();
+    const reads = readNode(
+      ctx,
+      facts.filter((s) => s !== sweep),
       parallel,
-      async (s) => {
-        const pvePath = s.pvePath === 'local/host.fw' && node ? `nodes/${node}/host.fw` : undefined;
-        const done = await runStep(ctx, s, { pvePath });
-        out[s.id] = done.result.error || done.result.absent ? '' : done.stdout;
+      (found, d) => {
+        notProxmox = found;
+        if (d) {
+          discovery = d;
+          plan = buildPlan(input.audit, input.host, d);
+        }
+        return plan;
       },
-      () => stopped(ctx),
     );
-    const pctList = ctx.results.find((r) => r.id === 'pct-list');
-    if (pctList?.exitCode === 127) {
-      notProxmox = true;
-      pctList.error = NOT_PROXMOX;
+    // The probes: only once the capture listens (or failed to) and the node's facts and ruleset
+    // are in; one at a time, so each one's packets are easy to tell apart in the capture.
+    const probing = (async () => {
+      await Promise.all([captureChain, reads.beforeProbes]);
+      if (notProxmox || !discovery) return;
+      for (const probe of phaseOf('probes')) {
+        if (stopped(ctx)) break;
+        await runStep(ctx, probe);
+      }
+      // The counters again, right after the probes: what rose in between is the probes' doing.
+      for (const step of phaseOf('counters')) if (!stopped(ctx)) await runStep(ctx, step);
+    })();
+    await Promise.all([captureChain, reads.done, probing]);
+    const cleanup = plan.steps.find((s) => s.phase === 'cleanup');
+    // Not a Proxmox node: nothing was probed, so the capture is only removed (below), not kept.
+    if (input.audit.capture && cleanup && !stopped(ctx) && !notProxmox) {
+      await finishCapture(ctx, phaseOf('capture-stop'), cleanup, capture);
     }
-    if (notProxmox || stopped(ctx)) return outcome();
-    discovery = discover({
-      hostname: out.hostname ?? '',
-      pctList: out['pct-list'] ?? '',
-      qmList: out['qm-list'] ?? '',
-      hostFw: out['pve/local/host.fw'] ?? '',
-    });
-    if (!discovery) return outcome();
-    plan = buildPlan(input.audit, input.host, discovery);
-    const phase = (p: PlanStep['phase']) => plan.steps.filter((s) => s.phase === p);
-    await runPool(
-      [...phase('guests'), ...phase('ruleset')],
-      parallel,
-      (s) => runStep(ctx, s),
-      () => stopped(ctx),
-    );
-    if (stopped(ctx)) return outcome();
-    if (input.audit.capture) await startCapture(ctx, phase('capture-start'), capture);
-    // One probe at a time, so each one's packets are easy to tell apart in the capture.
-    for (const probe of phase('probes')) {
-      if (stopped(ctx)) break;
-      await runStep(ctx, probe);
-    }
-    if (input.audit.capture && !stopped(ctx)) await stopCapture(ctx, phase('capture-stop'), capture);
     return outcome();
   } finally {
     const step = plan.steps.find((s) => s.phase === 'cleanup');
-    if (step && capture.dir) {
+    if (step && capture.dir && !capture.cleaned) {
       ctx.onEvent({ step: step.id, state: 'running' });
       const result = await cleanupNode(step, capture, ctx.session, async () => session(ctx, await input.reconnect()));
       if (result) {
         ctx.results.push(result);
+        inPlanOrder(plan, ctx.results);
         ctx.onEvent({ step: step.id, state: result.error ? 'failed' : 'ok' });
       }
     }
@@ -116,7 +122,7 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
     return {
       plan,
       discovery,
-      steps: ctx.results,
+      steps: inPlanOrder(plan, ctx.results),
       redactions: ctx.redactions,
       notProxmox,
       lost: ctx.lost,
@@ -154,4 +160,95 @@ function notRun(plan: Plan, results: StepResult[]): StepResult[] {
       absent: false,
       outputs: [],
     }));
+}
+
+// The reads: every fact at once (the /etc/pve files as one batch), then, once the node is known,
+// the ruleset and the guests (their files as one batch). `beforeProbes` settles when the facts and
+// the ruleset are in, `done` when every read is.
+function readNode(
+  ctx: RunContext,
+  facts: PlanStep[],
+  parallel: number,
+  learned: (notProxmox: boolean, d: Discovery | null) => Plan,
+): { beforeProbes: Promise<void>; done: Promise<void> } {
+  let guests: Promise<unknown> = Promise.resolve();
+  const beforeProbes = (async () => {
+    const out: Record<string, string> = {};
+    const hostname = facts.find((s) => s.id === 'hostname');
+    const hostnameRun = hostname ? runStep(ctx, hostname) : Promise.resolve(null);
+    const node = hostnameRun.then((h) => (h && !h.result.error ? nodeName(h.stdout) : null));
+    const commands = facts.filter((s) => s.kind !== 'file' && s !== hostname);
+    const files = facts.filter((s) => s.kind === 'file');
+    await Promise.all([
+      hostnameRun.then((h) => {
+        out.hostname = h?.stdout ?? '';
+      }),
+      runPool(
+        commands,
+        parallel,
+        async (s) => {
+          const done = await runStep(ctx, s);
+          out[s.id] = done.result.error || done.result.absent ? '' : done.stdout;
+        },
+        () => stopped(ctx),
+      ),
+      runFileBatch(ctx, files, async (s) => {
+        const n = await node;
+        return s.pvePath === 'local/host.fw' && n ? `nodes/${n}/host.fw` : undefined;
+      }).then((done) => {
+        for (const [i, d] of done.entries()) {
+          const s = files[i] as PlanStep;
+          out[s.id] = d.result.error || d.result.absent ? '' : d.stdout;
+        }
+      }),
+    ]);
+    const pctList = ctx.results.find((r) => r.id === 'pct-list');
+    if (pctList?.exitCode === 127) {
+      pctList.error = NOT_PROXMOX;
+      learned(true, null);
+      return;
+    }
+    if (stopped(ctx)) return;
+    const discovery = discover({
+      hostname: out.hostname ?? '',
+      pctList: out['pct-list'] ?? '',
+      qmList: out['qm-list'] ?? '',
+      hostFw: out['pve/local/host.fw'] ?? '',
+    });
+    if (!discovery) return;
+    const plan = learned(false, discovery);
+    const phase = (p: PlanStep['phase']) => plan.steps.filter((s) => s.phase === p);
+    const guestSteps = phase('guests');
+    guests = Promise.all([
+      runFileBatch(
+        ctx,
+        guestSteps.filter((s) => s.kind === 'file'),
+      ),
+      runPool(
+        guestSteps.filter((s) => s.kind !== 'file'),
+        Math.max(1, parallel - 1),
+        (s) => runStep(ctx, s),
+        () => stopped(ctx),
+      ),
+    ]);
+    await runPool(
+      phase('ruleset'),
+      parallel,
+      (s) => runStep(ctx, s),
+      () => stopped(ctx),
+    );
+  })();
+  return { beforeProbes, done: beforeProbes.then(() => guests).then(() => undefined) };
+}
+
+// The manifest lists steps in the plan's order, whatever order the pipeline finished them in. Sorted
+// in place: the outcome holds this very array, and the final cleanup's result joins it afterwards.
+function inPlanOrder(plan: Plan, results: StepResult[]): StepResult[] {
+  const rank = new Map(plan.steps.map((s, i) => [s.id, i]));
+  const at = (r: StepResult) => rank.get(r.id) ?? plan.steps.length;
+  const sorted = results.map((r, i) => ({ r, i })).sort((a, b) => at(a.r) - at(b.r) || a.i - b.i);
+  sorted.forEach(({ r }, i) => {
+    results[i] = r;
+  });
+  return results;
 }

@@ -1,7 +1,8 @@
 import { redactSecrets } from '../lib/redact.js';
 import type { PlanStep } from '../plan/types.js';
 import type { StepResult } from '../schema/manifest.js';
-import { failure, type RunContext, record } from './context.js';
+import { buildBatch, splitBatch } from './batch.js';
+import { failure, type RunContext, record, stopped } from './context.js';
 import type { ExecResult } from './ssh.js';
 
 // Runs one command, file or probe step and keeps what it produced as evidence.
@@ -15,6 +16,30 @@ export async function runStep(
   ctx.onEvent({ step: step.id, state: 'running' });
   const r = await ctx.session.exec(step.command, { timeoutSec: step.timeoutSec, signal: ctx.signal });
   return { result: await keep(ctx, step, startedAt, r, opts.pvePath), stdout: r.stdout.toString('utf8') };
+}
+
+// Many file steps in one round trip (see batch.ts): each is still recorded as its own step with its
+// own command, exit status and evidence file. `pvePathOf` may wait (host.fw is stored under the node's
+// name, which the hostname step tells).
+export async function runFileBatch(
+  ctx: RunContext,
+  steps: readonly PlanStep[],
+  pvePathOf: (s: PlanStep) => Promise<string | undefined> = async () => undefined,
+): Promise<{ result: StepResult; stdout: string }[]> {
+  if (steps.length === 0 || stopped(ctx)) return [];
+  const startedAt = new Date();
+  for (const s of steps) ctx.onEvent({ step: s.id, state: 'running' });
+  const batch = buildBatch(steps.map((s) => s.command));
+  const timeoutSec = steps.reduce((sum, s) => sum + s.timeoutSec, 0);
+  const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
+  const parts = splitBatch(r, batch, steps.length);
+  const out: { result: StepResult; stdout: string }[] = [];
+  for (const [i, step] of steps.entries()) {
+    const part = parts[i] as ExecResult;
+    const result = await keep(ctx, step, startedAt, part, await pvePathOf(step));
+    out.push({ result, stdout: part.stdout.toString('utf8') });
+  }
+  return out;
 }
 
 // Every text that becomes evidence is redacted first (guest configs carry cipassword hashes,

@@ -12,11 +12,16 @@ export function renderDiffMarkdown(d: ReportDiff): string {
   out.push(`- After: ${d.new.id ?? d.new.startedAt} (${d.new.status}, pveaudit ${d.new.toolVersion})`);
   if (!d.sameHost) out.push(`- Warning: the reports are of different hosts (${d.old.host} and ${d.new.host}).`);
   const f = d.findings;
+  if (d.summary) out.push('', d.summary);
   out.push(
     '',
     `**${f.new.length} new, ${f.resolved.length} resolved, ${f.persisting.length} persisting findings${changedNote(d)}.**`,
     '',
   );
+  // the three answers, then and now, lead
+  out.push('## Audit answers', '', row(['Question', 'Before', 'After']), row(['---', '---', '---']));
+  for (const a of d.answers) out.push(row([a.question, a.before ?? '-', a.after ?? '-']));
+  out.push('');
 
   const section = (title: string, items: Finding[]) => {
     out.push(`## ${title}`, '');
@@ -47,9 +52,7 @@ export function renderDiffMarkdown(d: ReportDiff): string {
     out.push('');
   }
 
-  out.push('## Audit answers', '', row(['Question', 'Before', 'After']), row(['---', '---', '---']));
-  for (const a of d.answers) out.push(row([a.question, a.before ?? '-', a.after ?? '-']));
-  out.push('', '## Flows', '', row(['Flow', 'Change', 'Before', 'After']), row(['---', '---', '---', '---']));
+  out.push('## Flows', '', row(['Flow', 'Change', 'Before', 'After']), row(['---', '---', '---', '---']));
   for (const fl of d.flows) {
     const show = (s: typeof fl.before) => (s ? `${s.simulated?.action ?? '-'}: ${s.verdict}` : '-');
     out.push(row([fl.name, fl.change, show(fl.before), show(fl.after)]));
@@ -62,10 +65,32 @@ export function renderDiffMarkdown(d: ReportDiff): string {
     `- After: ${d.rootCause.after ?? 'none'}`,
     '',
   );
+  if (d.evidence) {
+    out.push('## Evidence that changed', '');
+    if (d.evidence.changes.length === 0) out.push('No evidence file changed beyond timestamps and counters.', '');
+    for (const c of d.evidence.changes) {
+      out.push(`### ${c.path} (${c.change})`, '');
+      if (c.patch) out.push(fence(c.patch), '');
+      else out.push('Binary file; its content is compared through the flows.', '');
+    }
+    if (d.evidence.noiseOnly.length > 0) {
+      out.push(
+        `Differ only in timestamps, counters or digests: ${d.evidence.noiseOnly.map((p) => `\`${p}\``).join(', ')}`,
+        '',
+      );
+    }
+  }
   return out.join('\n');
 }
 
 export function changedNote(d: ReportDiff): string {
   const n = d.findings.persisting.filter((p) => p.changed).length;
   return n === 0 ? '' : ` (${n} with a changed severity)`;
+}
+
+// A fence longer than any backtick run inside the patch.
+function fence(patch: string): string {
+  const longest = Math.max(2, ...[...patch.matchAll(/`{3,}/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}diff\n${patch.replace(/\n$/, '')}\n${f}`;
 }

@@ -1,14 +1,12 @@
 import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LATEST } from '../bundle/paths.js';
+import { listRuns } from '../bundle/runs.js';
 import { SEVERITIES } from '../schema/common.js';
 import type { FleetHost, FleetIndex } from '../schema/fleet.js';
 import { ReportSchema } from '../schema/report.js';
 import { worstFirst, worstSeverity } from './order.js';
 
-// A run directory is named by its UTC start (20261125T184900Z, or -2 for a second run that second);
-// .tmp-* directories are runs still being written or interrupted, never listed.
-const RUN_DIR = /^\d{8}T\d{6}Z(?:-\d+)?$/;
 const OUTPUTS = ['report.html', 'report.pdf', 'report.md', 'report.json'];
 
 // Reads REPORTS_DIR/<host>/<run>/ and returns the newest run of every host, worst first.
@@ -17,10 +15,7 @@ export async function scanReports(root: string, opts: { now: Date; maxAgeHours: 
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
-    const runs = (await readdir(join(root, e.name), { withFileTypes: true }))
-      .filter((r) => r.isDirectory() && RUN_DIR.test(r.name))
-      .map((r) => r.name)
-      .sort(byRunName);
+    const runs = await listRuns(join(root, e.name));
     if (runs.length === 0) continue;
     const latest = await readlink(join(root, e.name, LATEST)).catch(() => null);
     const newest = latest && runs.includes(latest) ? latest : (runs.at(-1) as string);
@@ -32,13 +27,6 @@ export async function scanReports(root: string, opts: { now: Date; maxAgeHours: 
     maxAgeHours: opts.maxAgeHours,
     hosts: hosts.sort(worstFirst),
   };
-}
-
-// 20261125T184900Z < 20261125T184900Z-2 < 20261125T184901Z
-function byRunName(a: string, b: string): number {
-  const [ta, na] = a.split('-');
-  const [tb, nb] = b.split('-');
-  return (ta ?? '').localeCompare(tb ?? '') || Number(na ?? 1) - Number(nb ?? 1);
 }
 
 async function describe(

@@ -15,7 +15,7 @@ export interface CurlParseOptions {
   url?: string; // the probed URL, when the caller knows it
 }
 
-const TIMING = /^\s*(time_[a-z_]+)\s*[:=]\s*([\d.]+)\s*$/;
+const TIMING = /^\s*(time_[a-z_]+)\s*[:=]\s*([\d.]+)\s*$/; // [\d.]+ cannot eat spaces: linear
 
 export function parseCurlVerbose(text: string, opts: CurlParseOptions): CurlResult {
   const issues: Issue[] = [];
@@ -49,10 +49,12 @@ export function parseCurlVerbose(text: string, opts: CurlParseOptions): CurlResu
   ];
   const responseRules: LineRule[] = [
     [
-      /^(HTTP\/[\d.]+) (\d{3})\b ?(.*?)\s*$/,
+      // (.*) then trimEnd: a lazy (.*?)\s*$ is quadratic in a long space run (issue 11)
+      /^(HTTP\/[\d.]+) (\d{3})\b ?(.*)$/,
       (m) => {
+        const reason = m[3]!.trimEnd();
         st.httpStatus = Number(m[2]);
-        st.statusLine = `${m[1]} ${m[2]}${m[3] ? ` ${m[3]}` : ''}`;
+        st.statusLine = `${m[1]} ${m[2]}${reason ? ` ${reason}` : ''}`;
       },
     ],
   ];

@@ -49,10 +49,11 @@ const GRAMMARS: Record<FwFileKind, Grammar> = {
 export type OptionParse = { key: string; value: string } | { error: string; column?: number };
 
 export function parseOptionLine(line: string, kind: FwFileKind): OptionParse {
-  const m = /^([A-Za-z_0-9]+):\s*(.*?)\s*$/.exec(line);
+  // (.*) then trimEnd: a lazy (.*?)\s*$ rescans every space run to the end (quadratic, issue 11)
+  const m = /^([A-Za-z_0-9]+):\s*(.*)$/.exec(line);
   if (!m) return { error: `can't parse option "${line}": expected "key: value"` };
   const key = (m[1] as string).toLowerCase();
-  const value = m[2] as string;
+  const value = (m[2] as string).trimEnd();
   const g = GRAMMARS[kind].find((x) => x.keys.test(key));
   if (!g) return { error: `unknown ${kind} option "${key}"` };
   if (!g.value.test(value)) {

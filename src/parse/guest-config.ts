@@ -1,3 +1,4 @@
+import { dict } from '../lib/dict.js';
 import type { GuestType, Issue } from '../schema/common.js';
 import type { GuestConfig, NetConfig } from '../schema/pve.js';
 import { parsePropertyString } from './property-string.js';
@@ -38,14 +39,17 @@ function uriDecode(s: string): string {
 // `qm config` print it. Only the main section feeds `nets`: the firewall compiler reads nothing else.
 export function parseGuestConfig(text: string, opts: GuestConfigOptions): GuestConfig {
   const issues: Issue[] = [];
-  const main: Record<string, string> = {};
-  const pending: Record<string, string> = {};
+  // prototype-free: a snapshot section may be named [__proto__] or [constructor]
+  const main = dict<string>();
+  const pending = dict<string>();
   const pendingDelete: string[] = [];
-  const snapshots: Record<string, Record<string, string>> = {};
+  const snapshots = dict<Record<string, string>>();
   const descLines: string[] = [];
   let target: Record<string, string> = main;
   let section: string | null = null;
-  const keyRe = opts.type === 'lxc' ? /^([a-z][a-z_]*\d*):\s*(.*?)\s*$/ : /^([a-z][a-z_-]*\d*):\s*(.*?)\s*$/;
+  // (.*) and trimEnd later: a lazy (.*?)\s*$ is quadratic in a long space run (issue 11)
+  const keyRe = opts.type === 'lxc' ? /^([a-z][a-z_]*\d*):\s*(.*)$/ : /^([a-z][a-z_-]*\d*):\s*(.*)$/;
+  let seenKey = false;
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, idx) => {
     const line = raw.trim();
@@ -62,15 +66,15 @@ export function parseGuestConfig(text: string, opts: GuestConfigOptions): GuestC
       return;
     }
     if (line.startsWith('#')) {
-      if (section === null && Object.keys(main).length === 0) descLines.push(uriDecode(line.slice(1)));
+      if (section === null && !seenKey) descLines.push(uriDecode(line.slice(1)));
       return;
     }
     const sec = /^\[([^\]]+)\]$/.exec(line);
     if (sec) {
       section = sec[1] as string;
       if (section === 'pve:pending' || section === 'PENDING') target = pending;
-      else if (section.startsWith('special:')) target = {};
-      else target = snapshots[section] = {};
+      else if (section.startsWith('special:')) target = dict();
+      else target = snapshots[section] = dict();
       return;
     }
     const raw_ = opts.type === 'lxc' ? /^(lxc\.[^:=\s]+)\s*[:=]\s*(.*)$/.exec(line) : null;
@@ -86,7 +90,8 @@ export function parseGuestConfig(text: string, opts: GuestConfigOptions): GuestC
       return;
     }
     const key = m[1] as string;
-    const value = m[2] as string;
+    const value = (m[2] as string).trimEnd();
+    if (target === main) seenKey = true;
     if (target === pending && key === 'delete') pendingDelete.push(...value.split(',').filter(Boolean));
     else target[key] = value;
   });

@@ -73,6 +73,19 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
         ? parseIptablesSave(iptables, 'commands/iptables-save.out')
         : null;
 
+  const raw = async (id: string) => {
+    const body = await command(id);
+    return body === null ? null : { file: `commands/${id}.out`, text: body };
+  };
+  const kernel = nftablesBackend
+    ? undefined
+    : {
+        iptables: iptables === null ? null : { file: 'commands/iptables-save.out', text: iptables },
+        iptablesAfter: await raw('iptables-save-after'),
+        ip6tables: await raw('ip6tables-save'),
+        ipset: await raw('ipset-save'),
+      };
+
   const captures: CaptureAnalysis[] = [];
   for (const e of manifest.evidence) {
     if (!e.path.startsWith('capture/') || !e.path.endsWith('.pcap')) continue;
@@ -111,6 +124,7 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
     status,
     localnet,
     ruleset,
+    ...(kernel ? { kernel } : {}),
     captures,
     probes,
     captureHosts: audit?.capture?.hosts ?? [],

@@ -6,7 +6,8 @@ export function parseIptablesSave(text: string, file: string): RulesetFacts {
   const devices = new Set<string>();
   let table = '';
   for (const raw of text.split('\n')) {
-    const line = raw.trim();
+    // iptables-save -c puts each rule's counters first: "[packets:bytes] -A ..."
+    const line = raw.trim().replace(/^\[\d+:\d+\]\s+/, '');
     if (line.startsWith('*')) table = line.slice(1);
     if (table !== 'filter') continue;
     const decl = /^:(\S+)/.exec(line);

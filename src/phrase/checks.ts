@@ -1,4 +1,4 @@
-import type { ANSWER_REASONS, CHECK_REASONS, KERNEL_REASONS } from '../schema/reason.js';
+import type { ANSWER_REASONS, CHECK_REASONS } from '../schema/reason.js';
 import { at, guestName, type Params, type Phrase, ruleAt, str } from './words.js';
 
 // What a failed or undecided check found, and the answers that no single finding states.
@@ -47,11 +47,4 @@ export const ANSWER_PHRASES: Record<(typeof ANSWER_REASONS)[number], Phrase> = {
   'nothing-to-test': () => 'no probe or intended flow expects traffic to pass, so there was nothing to test',
   'nothing-sent': (p) => `no packet was sent: ${str(p.flow)} failed before connecting`,
   'not-collected': (p) => `the evidence was not collected (${str(p.step)})`,
-};
-
-// The kernel section is owned by the live-ruleset walk (src/kernel); these are its first words.
-export const KERNEL_PHRASES: Record<(typeof KERNEL_REASONS)[number], Phrase> = {
-  'live-drift': (p) =>
-    `the live ruleset differs from what the files compile to${p.chain ? ` in ${str(p.chain)}` : ''}${p.text ? ` (${str(p.text)})` : ''}`,
-  'changes-pending': () => 'pve-firewall reports pending changes: the live ruleset is not what the files say',
 };

@@ -1,6 +1,7 @@
 import type { Reason, ReasonCode } from '../schema/reason.js';
-import { ANSWER_PHRASES, CHECK_PHRASES, KERNEL_PHRASES } from './checks.js';
+import { ANSWER_PHRASES, CHECK_PHRASES } from './checks.js';
 import { FIREWALL_PHRASES } from './firewall.js';
+import { KERNEL_PHRASES } from './kernel.js';
 import { PROBE_PHRASES } from './probe.js';
 import type { Phrase, PhraseContext } from './words.js';
 

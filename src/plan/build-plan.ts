@@ -1,5 +1,14 @@
 import type { AuditFile } from '../schema/audit.js';
-import { captureSteps, cleanupStep, factSteps, guestSteps, probeStep, rulesetStep } from './catalogue.js';
+import {
+  captureSteps,
+  cleanupStep,
+  countersStep,
+  factSteps,
+  guestSteps,
+  probeStep,
+  rulesetStep,
+  rulesetSteps,
+} from './catalogue.js';
 import { type Discovery, type Plan, PlanSchema, type PlanStep } from './types.js';
 
 // The whole plan for one host. Without `discovery` (a dry run, or before the first phase ran) the
@@ -7,15 +16,18 @@ import { type Discovery, type Plan, PlanSchema, type PlanStep } from './types.js
 export function buildPlan(audit: AuditFile, host: string, discovery?: Discovery): Plan {
   const steps: PlanStep[] = [...factSteps()];
   if (discovery) {
-    steps.push(...resolvedGuests(audit, discovery), rulesetStep(discovery.nftables));
+    steps.push(...resolvedGuests(audit, discovery), ...rulesetSteps(discovery.nftables));
   } else {
     steps.push(...unresolvedGuests(audit), ...unresolvedRuleset());
   }
+  // Counters are read again after the probes only where iptables-save -c was read before them.
+  const counters = audit.probes.length > 0 && !discovery?.nftables ? [countersStep()] : [];
+  const countersWhen = discovery ? counters : counters.map((s) => ({ ...s, when: 'unless host.fw has nftables: 1' }));
   if (audit.capture) {
     const cap = captureSteps(audit.capture);
-    steps.push(...cap.start, ...audit.probes.map(probeStep), ...cap.stop, cleanupStep());
+    steps.push(...cap.start, ...audit.probes.map(probeStep), ...countersWhen, ...cap.stop, cleanupStep());
   } else {
-    steps.push(...audit.probes.map(probeStep));
+    steps.push(...audit.probes.map(probeStep), ...countersWhen);
   }
   // The schema is the validator: a step that is not read-only or has a bad id cannot be built.
   return PlanSchema.parse({ host, resolved: discovery !== undefined, steps });
@@ -59,7 +71,7 @@ function templ(s: PlanStep): PlanStep {
 
 function unresolvedRuleset(): PlanStep[] {
   return [
-    { ...rulesetStep(false), when: 'unless host.fw has nftables: 1' },
+    ...rulesetSteps(false).map((s) => ({ ...s, when: 'unless host.fw has nftables: 1' })),
     { ...rulesetStep(true), when: 'if host.fw has nftables: 1' },
   ];
 }

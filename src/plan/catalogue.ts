@@ -62,7 +62,23 @@ export function guestSteps(vmid: number, type: 'lxc' | 'qemu' | 'unknown', node:
 export function rulesetStep(nftables: boolean): PlanStep {
   return nftables
     ? commandStep('nft-list-ruleset', 'ruleset', 30, ['nft', 'list', 'ruleset'])
-    : commandStep('iptables-save', 'ruleset', 30, ['iptables-save']);
+    : commandStep('iptables-save', 'ruleset', 30, ['iptables-save', '-c']);
+}
+
+// The live ruleset the kernel enforces, all read-only: iptables-save -c (with counters, read again
+// after the probes), the ipsets its rules name, and the IPv6 table.
+export function rulesetSteps(nftables: boolean): PlanStep[] {
+  if (nftables) return [rulesetStep(true)];
+  return [
+    rulesetStep(false),
+    commandStep('ip6tables-save', 'ruleset', 30, ['ip6tables-save', '-c']),
+    commandStep('ipset-save', 'ruleset', 30, ['ipset', 'save']),
+  ];
+}
+
+// After the probes: the same counters again, so the rules the probes' packets hit can be measured.
+export function countersStep(): PlanStep {
+  return commandStep('iptables-save-after', 'counters', 30, ['iptables-save', '-c']);
 }
 
 // The tcpdump filter: two hosts mean the conversation between them; one or more than two, any of them.
@@ -97,19 +113,28 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
       step('capture-start', 'capture-start', `${joinArgv(tcpdump)} > ${log} 2>&1 < /dev/null & echo $!`),
       step('capture-listening', 'capture-start', timed(10, ['cat', '--', log])),
     ],
+    // The stop steps and the cleanup run as one batch (one round trip, see collect/batch.ts); each is
+    // still recorded on its own.
     stop: [
       // Only while tcpdump still runs: once it printed "packets captured" it is gone, and its PID
-      // may belong to another process by now.
+      // may belong to another process by now. Then up to 10 s for tcpdump to flush and say goodbye.
       step(
         'capture-stop',
         'capture-stop',
-        timed(10, ['sh', '-c', `grep -qsE 'packets? captured' ${log} || kill -INT ${PID_TOKEN}`]),
+        timed(20, ['sh', '-c', `${captured(log)} || kill -INT ${PID_TOKEN}; ${waitCaptured(log, 100)}`]),
+        20,
       ),
       step('capture-log', 'capture-stop', timed(10, ['cat', '--', log])),
-      step('capture-download', 'capture-stop', `sftp get ${pcap}`, 60),
+      // the pcap comes back on stdout, byte for byte (no SFTP session: one round trip less)
+      step('capture-download', 'capture-stop', timed(60, ['cat', '--', pcap]), 60),
     ],
   };
 }
+
+// tcpdump's last words ("1 packet captured", "3 packets captured") are in its log once it has flushed.
+const captured = (log: string) => `grep -qsE 'packets? captured' ${log}`;
+const waitCaptured = (log: string, tenths: number) =>
+  `for i in $(seq ${tenths}); do ${captured(log)} && break; sleep 0.1; done`;
 
 // Stops the capture gracefully (SIGINT to timeout(1)'s process group, which it leads: tcpdump flushes,
 // prints "packets captured" and is reaped by timeout, leaving no zombie), SIGKILL only as a fallback,
@@ -121,11 +146,11 @@ export function cleanupCommand(withPid: boolean): string {
   // group is gone and its number may have been reused by something else on the node.
   const stop = [
     `env kill -INT -- -${PID_TOKEN} 2>/dev/null`,
-    `for i in $(seq 30); do grep -qsE 'packets? captured' ${log} && break; sleep 0.1; done`,
+    waitCaptured(log, 30),
     'sleep 0.1',
-    `grep -qsE 'packets? captured' ${log} || env kill -KILL -- -${PID_TOKEN} 2>/dev/null`,
+    `${captured(log)} || env kill -KILL -- -${PID_TOKEN} 2>/dev/null`,
   ];
-  const guarded = `grep -qsE 'packets? captured' ${log} || { ${stop.join('; ')}; }`;
+  const guarded = `${captured(log)} || { ${stop.join('; ')}; }`;
   const script = [...(withPid ? [guarded] : []), `rm -rf -- ${TMPDIR_TOKEN}`].join('; ');
   return timed(20, ['sh', '-c', script]);
 }

@@ -10,7 +10,7 @@ export const PlanStepSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._/<>-]*$/), // <node>, <vmid>: unresolved placeholders
   kind: z.enum(['command', 'file', 'capture', 'probe']),
   // Steps of one phase are independent of each other and may run in parallel.
-  phase: z.enum(['facts', 'guests', 'ruleset', 'capture-start', 'probes', 'capture-stop', 'cleanup']),
+  phase: z.enum(['facts', 'guests', 'ruleset', 'capture-start', 'probes', 'counters', 'capture-stop', 'cleanup']),
   command: z.string(), // exactly what the node's shell runs (or "sftp get <path>")
   timeoutSec: z.number().int().positive(),
   readOnly: z.literal(true),

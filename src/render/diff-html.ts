@@ -1,5 +1,6 @@
 import type { ReportDiff } from '../schema/diff.js';
 import type { Finding } from '../schema/report.js';
+import { diffLines } from './diff-lines.js';
 import type { DocumentMeta } from './doc-meta.js';
 import { templates } from './templates.js';
 import { formatUtc } from './time.js';
@@ -32,6 +33,20 @@ function diffViewModel(d: ReportDiff) {
     after: run(d.new),
     hostWarning: d.sameHost ? null : `These reports are of different hosts: ${d.old.host} and ${d.new.host}.`,
     headline: `${f.new.length} new, ${f.resolved.length} resolved and ${f.persisting.length} persisting findings.`,
+    summary: d.summary ?? null,
+    evidence: d.evidence
+      ? {
+          changes: d.evidence.changes.map((c) => ({
+            path: c.path,
+            change: c.change,
+            binary: c.binary,
+            truncated: c.truncated,
+            lines: c.patch ? diffLines(c.patch) : [],
+          })),
+          count: d.evidence.changes.length,
+          noiseOnly: d.evidence.noiseOnly,
+        }
+      : null,
     answers: d.answers.map((a) => ({ question: a.question, before: a.before ?? '-', after: a.after ?? '-' })),
     rootBefore: d.rootCause.before ?? 'none',
     rootAfter: d.rootCause.after ?? 'none',

@@ -10,6 +10,16 @@ const RunSchema = z.object({
   toolVersion: z.string(),
 });
 
+// One evidence file that differs between the runs, noise (timestamps, counters, digests) ignored.
+export const EvidenceChangeSchema = z.object({
+  path: z.string(), // relative to evidence/
+  change: z.enum(['changed', 'added', 'removed']),
+  binary: z.boolean(),
+  patch: z.string().nullable(), // unified diff of the normalised text; null for binary files
+  truncated: z.boolean(),
+});
+export type EvidenceChange = z.infer<typeof EvidenceChangeSchema>;
+
 export const ReportDiffSchema = z.object({
   schemaVersion: z.literal('1'),
   old: RunSchema,
@@ -38,5 +48,9 @@ export const ReportDiffSchema = z.object({
     }),
   ),
   rootCause: z.object({ before: z.string().nullable(), after: z.string().nullable() }),
+  // Additions (second round): the one-paragraph summary that leads the diff, and the evidence files
+  // that differ; absent when the diff was made from report.json files alone.
+  summary: z.string().optional(),
+  evidence: z.object({ changes: z.array(EvidenceChangeSchema), noiseOnly: z.array(z.string()) }).optional(),
 });
 export type ReportDiff = z.infer<typeof ReportDiffSchema>;

@@ -18,6 +18,16 @@ export const RulesetFactsSchema = z.object({
 });
 export type RulesetFacts = z.infer<typeof RulesetFactsSchema>;
 
+// The kernel's evidence as text, parsed by src/kernel (the live walk): null = not collected.
+const RawEvidenceSchema = z.object({ file: z.string(), text: z.string() });
+export const KernelEvidenceSchema = z.object({
+  iptables: RawEvidenceSchema.nullable(), // iptables-save -c before the probes
+  iptablesAfter: RawEvidenceSchema.nullable(), // iptables-save -c after the probes
+  ip6tables: RawEvidenceSchema.nullable(),
+  ipset: RawEvidenceSchema.nullable(),
+});
+export type KernelEvidenceFacts = z.infer<typeof KernelEvidenceSchema>;
+
 export const FactsSchema = z.object({
   host: z.object({
     name: z.string(),
@@ -30,6 +40,7 @@ export const FactsSchema = z.object({
   status: FirewallStatusSchema.nullable(), // null = could not collect
   localnet: LocalnetSchema.nullable(),
   ruleset: RulesetFactsSchema.nullable(),
+  kernel: KernelEvidenceSchema.optional(),
   captures: z.array(CaptureAnalysisSchema),
   probes: z.array(
     z.object({ probe: ProbeSchema, result: CurlResultSchema.nullable(), evidence: z.string().nullable() }),

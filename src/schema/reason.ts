@@ -38,9 +38,19 @@ export const FIREWALL_REASONS = [
 ] as const;
 
 export const KERNEL_REASONS = [
-  // kernel (live ruleset)
-  'live-drift',
+  // kernel (live ruleset): what the kernel's walk decided, and how the kernel parts from the files
+  'live-drift', // a rule of an older configuration is still loaded
   'changes-pending',
+  'kernel-rule', // {chain, rule, target}: a rule in the live ruleset decided
+  'kernel-policy', // {chain, policy, where}: a built-in chain's policy decided
+  'kernel-unknown', // {chain, rule, what}: a match or target the walk does not model; never a guess
+  'live-differs', // {flow, config, live, chain, rule, drift}: the files and the kernel decide differently
+  'hand-added', // {chain, rule}: a rule in a PVE chain that the configuration does not produce
+  'live-rule-missing', // {chain, expected}: a rule the configuration produces that the kernel does not hold
+  'live-rule-changed', // {chain, rule, expected}: same place, different rule
+  'stale-chain', // {chain}: a guest chain the configuration no longer produces
+  'chain-missing', // {chain}: a chain the configuration produces that the kernel lacks
+  'mac-filtered', // {chain, rule}: the source MAC filter drops the frame
 ] as const;
 
 export const PROBE_REASONS = [

@@ -73,8 +73,13 @@ export const KernelCountersSchema = z.object({
       rule: z.number().int().positive(),
       text: z.string(),
       packets: z.number().int().nonnegative(),
+      // Additions: how many packets the probe should account for on this rule (SYNs seen x times walked).
+      expected: z.number().int().nonnegative().nullable().optional(),
     }),
   ),
+  // Additions: whether the rise is the probe's alone, and why not.
+  attribution: z.enum(['exact', 'ambiguous', 'unavailable']).optional(),
+  note: z.string().optional(),
 });
 export type KernelCounters = z.infer<typeof KernelCountersSchema>;
 

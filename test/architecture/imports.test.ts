@@ -14,9 +14,10 @@ const ALLOWED: Record<string, string[]> = {
   parse: ['bundle', 'schema', 'lib'],
   firewall: ['parse', 'schema', 'lib'],
   intent: ['parse', 'schema', 'lib'],
-  assess: ['firewall', 'intent', 'parse', 'phrase', 'schema', 'lib'],
-  checks: ['assess', 'firewall', 'intent', 'parse', 'phrase', 'schema', 'lib'],
-  analyse: ['assess', 'checks', 'firewall', 'intent', 'parse', 'phrase', 'schema', 'lib'],
+  kernel: ['firewall', 'parse', 'schema', 'lib'],
+  assess: ['firewall', 'kernel', 'intent', 'parse', 'phrase', 'schema', 'lib'],
+  checks: ['assess', 'firewall', 'kernel', 'intent', 'parse', 'phrase', 'schema', 'lib'],
+  analyse: ['assess', 'checks', 'firewall', 'kernel', 'intent', 'parse', 'phrase', 'schema', 'lib'],
   phrase: ['schema', 'lib'],
   render: ['phrase', 'schema', 'lib'],
   diff: ['schema', 'lib'],
@@ -33,7 +34,7 @@ const ADAPTERS: Record<string, string[]> = {
   commander: ['src/cli/main.ts'],
 };
 // Modules that must stay free of I/O and process state.
-const PURE = ['schema', 'firewall', 'assess', 'checks', 'phrase', 'diff'];
+const PURE = ['schema', 'firewall', 'kernel', 'assess', 'checks', 'phrase', 'diff'];
 const IO_BUILTINS = /^node:(fs|fs\/promises|child_process|net|dgram|http|https)$/;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -90,7 +90,9 @@ test.serial('pveaudit diff writes html, pdf, json and md and prints the counts',
     io,
   );
   t.is(code, 0, io.stderr.join('\n'));
-  t.regex(io.stdout[0]!, /pve1: 1 new, 1 resolved, 4 persisting findings/);
+  // the one-paragraph summary comes first, then the counts
+  t.regex(io.stdout[0]!, /^pve1: 1 finding resolved, 1 new; /);
+  t.true(io.stdout.some((l) => /findings: 1 new, 1 resolved, 4 persisting/.test(l)));
   t.true(
     io.stdout.some((l) =>
       /flow changed +traefik-to-portainer: DROP at firewall\/1001\.fw:\d+ \(fail\) -> DROP at firewall\/1001\.fw:\d+ \(pass\)/.test(
@@ -103,6 +105,18 @@ test.serial('pveaudit diff writes html, pdf, json and md and prints the counts',
   const pdf = execFileSync('pdftotext', [join(root, 'd', 'diff.pdf'), '-'], { encoding: 'utf8' });
   t.regex(pdf, /Resolved findings/);
   t.regex(await readFile(join(root, 'd', 'diff.md'), 'utf8'), /## New findings/);
+  // the new finding is low: --fail-on-new low fails, --fail-on-new medium does not
+  const strict = bufferIo();
+  t.is(await main(['diff', join(root, 'old'), join(root, 'new'), '--fail-on-new', 'low'], strict), 1);
+  t.regex(strict.stdout.at(-1)!, /FAILED: 1 new finding\(s\) at or above low/);
+  t.is(await main(['diff', join(root, 'old'), join(root, 'new'), '--fail-on-new', 'medium'], bufferIo()), 0);
+  // the same finding, raised from low to high, is new at --fail-on-new high
+  const lower = seed();
+  lower.findings[1] = { ...lower.findings[1]!, severity: 'low' };
+  await writeFile(join(root, 'old', 'report.json'), JSON.stringify(lower));
+  const raised = bufferIo();
+  t.is(await main(['diff', join(root, 'old'), join(root, 'new'), '--fail-on-new', 'high'], raised), 1);
+  t.regex(raised.stdout.at(-1)!, /1 of them raised from a lower severity/);
   await rm(root, { recursive: true });
 });
 

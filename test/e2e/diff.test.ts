@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { diffCommand } from '../../src/cli/commands/diff.js';
@@ -51,4 +51,21 @@ e2e('diff of the seed audit and the audit after the fix: the flow is now accepte
     d.answers.find((a: { question: string }) => a.question === 'packets-dropped'),
     { question: 'packets-dropped', before: 'yes', after: 'no' },
   );
+
+  // --host picks the same two runs; the paragraph leads, the 1001.fw change is a unified diff, the PDF
+  // is among the default formats
+  const byHost = bufferIo();
+  const hostOut = join(out, 'diff-host');
+  t.is(await diffCommand({ host: 'pve', reports: out, out: hostOut }, byHost), 0, byHost.stderr.join('\n'));
+  t.log(byHost.stdout[0]);
+  t.regex(byHost.stdout[0]!, /^pve: \d+ findings? resolved, 0 new; .*traefik-to-portainer now connects/);
+  const hd = JSON.parse(readFileSync(join(hostOut, 'diff.json'), 'utf8'));
+  const fw = hd.evidence.changes.find((c: { path: string }) => c.path === 'pve/firewall/1001.fw');
+  t.regex(fw.patch, /^\+IN ACCEPT .*-dport 443/m);
+  t.false(
+    hd.evidence.changes.some((c: { path: string }) => c.path === 'commands/pveversion.out'),
+    'unchanged evidence is not listed',
+  );
+  t.true(readdirSync(hostOut).includes('diff.pdf'));
+  t.is(await diffCommand({ host: 'pve', reports: out, failOnNew: 'info' }, bufferIo()), 0, 'nothing new');
 });

@@ -142,7 +142,12 @@ e2e('rejected: policy_in REJECT answers with a reset; the report blames 1001.fw 
       line: 4,
       text: 'policy_in: REJECT',
     });
-    t.like(report.rootCause?.reason, { code: 'policy', policy: 'REJECT', file: 'firewall/1001.fw', side: 'destination' });
+    t.like(report.rootCause?.reason, {
+      code: 'policy',
+      policy: 'REJECT',
+      file: 'firewall/1001.fw',
+      side: 'destination',
+    });
     t.is(answer(report, 'packets-dropped')?.answer, 'yes');
     t.regex(
       answer(report, 'packets-dropped')?.because ?? '',

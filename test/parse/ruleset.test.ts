@@ -49,3 +49,10 @@ test('nft list ruleset: guest chains and the devices mapped to them', (t) => {
   t.deepEqual(r.chains, ['guest-1001-in', 'guest-102-in']);
   t.deepEqual(r.guestDevices, ['tap1001i0', 'veth102i0']);
 });
+
+test('iptables-save -c: counters before each rule do not hide the guest jumps', (t) => {
+  const counted = sample.replace(/^-A /gm, '[12:720] -A ');
+  const r = parseIptablesSave(counted, 'commands/iptables-save.out');
+  t.deepEqual(r.guestDevices, parseIptablesSave(sample, 'commands/iptables-save.out').guestDevices);
+  t.true(r.guestDevices.length > 0);
+});

@@ -27,8 +27,7 @@ test('every step is read-only and every command is bounded by timeout on the nod
   for (const s of plan.steps) {
     t.true(s.readOnly);
     t.is(s.when, undefined);
-    if (s.id === 'capture-download') t.is(s.command, 'sftp get @TMPDIR@/capture.pcap');
-    else if (s.id === 'capture-start') t.regex(s.command, /^nohup timeout --kill-after=5 15 tcpdump /);
+    if (s.id === 'capture-start') t.regex(s.command, /^nohup timeout --kill-after=5 15 tcpdump /);
     else t.regex(s.command, /^timeout --kill-after=5 \d+ /, s.id);
   }
 });
@@ -53,12 +52,15 @@ test('the resolved plan reads the node facts, the /etc/pve files and each guest 
     'pve/nodes/pve1/qemu-server/1001.conf',
     'qm-config-1001',
     'iptables-save',
+    'ip6tables-save',
+    'ipset-save',
     'capture-tmpdir',
     'capture-start',
     'capture-listening',
     'probe-traefik-to-portainer',
     'probe-from-vm',
     'probe-from-host',
+    'iptables-save-after',
     'capture-stop',
     'capture-log',
     'capture-download',
@@ -127,9 +129,11 @@ test('the dry run shows every command, with the conditions of node-dependent ste
   );
   t.true(
     lines.includes(
-      "timeout --kill-after=5 10 sh -c 'grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err || kill -INT <pid>'",
+      "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err || kill -INT <pid>; for i in $(seq 100); do grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err && break; sleep 0.1; done'",
     ),
   );
+  t.true(lines.includes('timeout --kill-after=5 60 cat -- <tmpdir>/capture.pcap'));
+  t.true(lines.includes('timeout --kill-after=5 10 cat -- <tmpdir>/tcpdump.err'));
   const all = printPlan(buildPlan({ ...audit, guests: 'all' }, 'pve1'));
   t.true(all.includes('timeout --kill-after=5 20 pct config <vmid>    # for each vmid <vmid> in pct list'));
 });

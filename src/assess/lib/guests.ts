@@ -1,6 +1,7 @@
 import type { IntentGuest } from '../../schema/intent.js';
 import type { GuestConfig } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
+import { memo } from './memo.js';
 
 // Naming and addressing of guests, shared by checks and the analysis.
 
@@ -40,6 +41,10 @@ export function guestIp(ctx: CheckContext, vmid: number): string | null {
 
 // vmids the audit is about: the intent's guests, the requested ones and those on the node.
 export function knownVmids(ctx: CheckContext): number[] {
+  return memo(ctx, 'knownVmids', () => computeKnownVmids(ctx));
+}
+
+function computeKnownVmids(ctx: CheckContext): number[] {
   const ids = new Set<number>([...ctx.facts.guestsRequested, ...Object.keys(ctx.facts.pve.guests).map(Number)]);
   for (const g of ctx.intent?.intent.guests ?? []) ids.add(g.vmid);
   return [...ids].sort((a, b) => a - b);
@@ -47,8 +52,22 @@ export function knownVmids(ctx: CheckContext): number[] {
 
 export function ipToZone(ctx: CheckContext, ip: string): string | null {
   if (ctx.facts.pve.hostIp === ip || ctx.facts.localnet?.nodeIp === ip) return 'host';
-  for (const vmid of knownVmids(ctx)) if (guestIp(ctx, vmid) === ip) return guestZone(ctx, vmid);
-  return null;
+  const vmid = vmidOfIp(ctx, ip);
+  return vmid === null ? null : guestZone(ctx, vmid);
+}
+
+// The first known guest (lowest vmid) with this IPv4 address, from an index built once.
+export function vmidOfIp(ctx: CheckContext, ip: string | null): number | null {
+  if (!ip) return null;
+  const index = memo(ctx, 'vmidByIp', () => {
+    const byIp = new Map<string, number>();
+    for (const vmid of knownVmids(ctx)) {
+      const own = guestIp(ctx, vmid);
+      if (own !== null && !byIp.has(own)) byIp.set(own, vmid);
+    }
+    return byIp;
+  });
+  return index.get(ip) ?? null;
 }
 
 export function zoneToIp(ctx: CheckContext, zone: string): string | null {

@@ -2,6 +2,7 @@ import type { FwRule, SimFlow } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
 import type { Explained } from '../define.js';
 import { guestIp, guestZone } from './guests.js';
+import { memo } from './memo.js';
 import { clusterRuleTargets, type RuleTarget } from './rule-target.js';
 import { ruleKey } from './rules.js';
 
@@ -34,7 +35,7 @@ export interface Misplaced {
 }
 
 export function misplacedRules(ctx: CheckContext): Misplaced[] {
-  return [...clusterRuleTargets(ctx)].map(([rule, target]) => ({ rule, target }));
+  return memo(ctx, 'misplacedRules', () => [...clusterRuleTargets(ctx)].map(([rule, target]) => ({ rule, target })));
 }
 
 export const explainedByMisplaced = (ctx: CheckContext, m: Misplaced): Explained => ({
@@ -45,7 +46,16 @@ export const explainedByMisplaced = (ctx: CheckContext, m: Misplaced): Explained
 
 // The misplaced cluster rule that would have given this guest rule, if any.
 export function misplacedCopyOf(ctx: CheckContext, vmid: number, rule: FwRule): Misplaced | undefined {
-  return misplacedRules(ctx).find((m) => m.target.vmid === vmid && sameForGuest(ctx, vmid, m.rule, rule));
+  // indexed by guest and guest-side key once; the first in cluster.fw order wins, as a search would
+  const index = memo(ctx, 'misplacedByGuestKey', () => {
+    const byKey = new Map<string, Misplaced>();
+    for (const m of misplacedRules(ctx)) {
+      const key = `${m.target.vmid} ${guestSideKey(m.rule, guestIp(ctx, m.target.vmid))}`;
+      if (!byKey.has(key)) byKey.set(key, m);
+    }
+    return byKey;
+  });
+  return index.get(`${vmid} ${guestSideKey(rule, guestIp(ctx, vmid))}`);
 }
 
 // The misplaced cluster rule that, had it been in the guest's file, would have decided this flow.
@@ -53,14 +63,19 @@ export function misplacedRuleForFlow(ctx: CheckContext, flow: SimFlow, expect: s
   const to = /^(?:ct|vm)(\d+)$/.exec(flow.to)?.[1];
   const from = /^(?:ct|vm)(\d+)$/.exec(flow.from)?.[1];
   const candidates = ctx.clusterRulesForGuestFlow(flow);
-  const all = misplacedRules(ctx);
+  const byRule = memo(ctx, 'misplacedByRule', () => {
+    const index = new Map<FwRule, Misplaced[]>();
+    for (const m of misplacedRules(ctx)) index.set(m.rule, [...(index.get(m.rule) ?? []), m]);
+    return index;
+  });
   for (const rule of candidates) {
-    const m = all.find(
-      (x) =>
-        x.rule === rule &&
-        ((x.target.direction === 'IN' && String(x.target.vmid) === to) ||
-          (x.target.direction === 'OUT' && String(x.target.vmid) === from)),
-    );
+    const m = byRule
+      .get(rule)
+      ?.find(
+        (x) =>
+          (x.target.direction === 'IN' && String(x.target.vmid) === to) ||
+          (x.target.direction === 'OUT' && String(x.target.vmid) === from),
+      );
     if (m && (m.rule.action === 'ACCEPT') === (expect === 'ACCEPT')) return m;
   }
   return undefined;

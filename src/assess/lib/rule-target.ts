@@ -1,6 +1,7 @@
 import type { FwRule, SimFlow } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
-import { guestIp, ipToZone, knownVmids } from './guests.js';
+import { ipToZone, vmidOfIp } from './guests.js';
+import { memo } from './memo.js';
 import { meantFor } from './phoenix.js';
 
 // Which guest a cluster.fw rule was written for, if any: by its addresses, by the Phoenix file it
@@ -15,12 +16,11 @@ export interface RuleTarget {
 const single = (addr: string | null): string | null =>
   addr && /^\d+\.\d+\.\d+\.\d+(\/32)?$/.test(addr) ? addr.replace(/\/32$/, '') : null;
 
-function vmidOfIp(ctx: CheckContext, ip: string | null): number | null {
-  if (!ip) return null;
-  return knownVmids(ctx).find((v) => guestIp(ctx, v) === ip) ?? null;
+export function clusterRuleTargets(ctx: CheckContext): Map<FwRule, RuleTarget> {
+  return memo(ctx, 'clusterRuleTargets', () => computeTargets(ctx));
 }
 
-export function clusterRuleTargets(ctx: CheckContext): Map<FwRule, RuleTarget> {
+function computeTargets(ctx: CheckContext): Map<FwRule, RuleTarget> {
   const out = new Map<FwRule, RuleTarget>();
   const rules = (ctx.facts.pve.cluster?.rules ?? []).filter(
     (r) => r.enabled && r.errors.length === 0 && (r.direction === 'IN' || r.direction === 'OUT'),

@@ -28,14 +28,22 @@ export function compareRules(
 ): RuleComparison {
   const out: RuleComparison = { missing: [], disabled: [], unexpected: [] };
   const wantedKeys = new Set<string>();
+  // first enabled / first disabled live rule per key: one pass, so thousands of rules stay linear
+  const liveKeys = live.map((r) => key(r));
+  const firstEnabled = new Map<string, FwRule>();
+  const firstDisabled = new Map<string, FwRule>();
+  for (const [i, r] of live.entries()) {
+    const index = r.enabled ? firstEnabled : firstDisabled;
+    if (!index.has(liveKeys[i] as string)) index.set(liveKeys[i] as string, r);
+  }
   let previous: string | undefined;
   for (const text of intended) {
     const rule = parseIntendedRule(text, kind, file);
     if (!rule) continue;
     const wanted = key(rule);
     wantedKeys.add(wanted);
-    const enabled = live.find((r) => r.enabled && key(r) === wanted);
-    const disabled = live.find((r) => !r.enabled && key(r) === wanted);
+    const enabled = firstEnabled.get(wanted);
+    const disabled = firstDisabled.get(wanted);
     if (enabled) previous = enabled.text;
     else if (disabled && rule.enabled) out.disabled.push({ text, live: disabled });
     else if (rule.enabled) {
@@ -43,6 +51,6 @@ export function compareRules(
       previous = text;
     }
   }
-  out.unexpected = live.filter((r) => r.enabled && !wantedKeys.has(key(r)));
+  out.unexpected = live.filter((r, i) => r.enabled && !wantedKeys.has(liveKeys[i] as string));
   return out;
 }

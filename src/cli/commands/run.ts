@@ -2,16 +2,18 @@ import { join } from 'node:path';
 import { runPool } from '../../collect/pool.js';
 import { loadIntent, loadPhoenix } from '../../intent/load.js';
 import { UsageError } from '../../lib/errors.js';
+import { TOOL } from '../../lib/version.js';
 import { loadAuditFile } from '../../plan/audit-file.js';
 import { buildPlan } from '../../plan/build-plan.js';
 import { limitHosts, loadInventory } from '../../plan/inventory.js';
 import { printPlan } from '../../plan/print.js';
 import { joinArgv } from '../../plan/quote.js';
+import type { Target } from '../../plan/targets.js';
 import { resolveTargets } from '../../plan/targets.js';
 import type { Severity } from '../../schema/common.js';
 import { SEVERITIES } from '../../schema/common.js';
 import { auditHost, failed, type HostOutcome } from '../audit-host.js';
-import type { Io } from '../io.js';
+import { type Io, paint } from '../io.js';
 import { openPrinterIfNeeded, parseFormats, parsePaper } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
@@ -27,6 +29,7 @@ export interface RunOptions {
   failOn?: string;
   dryRun?: boolean;
   paper?: string;
+  json?: boolean;
 }
 
 // `pveaudit run`: every input is read and checked before the first connection; then each host is
@@ -44,6 +47,17 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
   const audit = await loadAuditFile(opts.audit);
   const inventory = await loadInventory(opts.inventory);
   const targets = resolveTargets(inventory, limitHosts(inventory, opts.limit));
+  if (opts.dryRun && opts.json) {
+    const plans = targets.map((t) => ({
+      host: t.name,
+      address: t.address,
+      port: t.port,
+      user: t.user,
+      steps: buildPlan(audit.audit, t.name).steps.map((s) => ({ id: s.id, command: s.command, when: s.when ?? null })),
+    }));
+    io.out(JSON.stringify({ tool: TOOL.name, version: TOOL.version, dryRun: true, hosts: plans }, null, 2));
+    return 0;
+  }
   if (opts.dryRun) {
     for (const t of targets) {
       io.out(`# ${t.name}: ${t.user}@${t.address}:${t.port} (dry run: nothing was run)`);
@@ -100,22 +114,29 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     await (await printer)?.close();
     own?.dispose();
   }
+  // With --json stdout carries only the JSON document; the human lines move to stderr.
+  const human = (text: string) => {
+    if (io.level === 'quiet') return;
+    if (opts.json) io.err(text);
+    else io.out(text);
+  };
   targets.forEach((t, i) => {
     const o = outcomes[i];
-    io.out(o?.line ?? `${t.name}: not started (interrupted)`);
+    human(o ? colourLine(io, o) : `${t.name}: not started (interrupted)`);
     if (o?.error) io.err(`pveaudit: ${o.error}`);
   });
-  await rewriteIndex(host.out, io);
+  await rewriteIndex(host.out, human, io);
+  if (opts.json) io.out(JSON.stringify(jsonSummary(targets, outcomes), null, 2));
   if (outcomes.length < targets.length || outcomes.some((o) => o?.code === 2)) return 2;
   return outcomes.some((o) => o.code === 1) ? 1 : 0;
 }
 
 // Every run leaves the fleet overview current; failing to write it never fails the audit.
-async function rewriteIndex(out: string, io: Io): Promise<void> {
+async function rewriteIndex(out: string, say: (text: string) => void, io: Io): Promise<void> {
   try {
     const { writeFleetIndex } = await import('../../fleet/write.js');
     await writeFleetIndex(out);
-    io.out(`fleet index: ${join(out, 'index.html')}`);
+    say(`fleet index: ${join(out, 'index.html')}`);
   } catch (err) {
     io.err(`pveaudit: note: could not rewrite ${join(out, 'index.html')}: ${(err as Error).message}`);
   }
@@ -137,4 +158,28 @@ function interruptOnSignals(): AbortController & { dispose(): void } {
       for (const s of signals) process.off(s, onSignal);
     },
   });
+}
+
+// The summary line with its status coloured (when the terminal wants colour).
+function colourLine(io: Io, o: HostOutcome): string {
+  const style = o.code === 2 ? 'red' : o.code === 1 ? 'yellow' : 'green';
+  return o.line.replace(/^([^:]+: )(\S+)/, (_m, host: string, status: string) => `${host}${paint(io, style, status)}`);
+}
+
+// `run --json`: one entry per host in inventory order, with the exit code each host alone would give.
+export function jsonSummary(targets: Target[], outcomes: (HostOutcome | undefined)[]) {
+  const hosts = targets.map((t, i) => {
+    const o = outcomes[i];
+    return {
+      host: t.name,
+      address: t.address,
+      exitCode: o?.code ?? 2,
+      status: o?.report?.status ?? (o ? 'failed' : 'not-started'),
+      summary: o?.report?.summary ?? null,
+      rootCause: o?.report?.rootCause ?? null,
+      reportDir: o?.report?.dir ?? null,
+      error: o?.error ?? null,
+    };
+  });
+  return { tool: TOOL.name, version: TOOL.version, hosts };
 }

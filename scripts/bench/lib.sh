@@ -1,0 +1,40 @@
+#!/bin/bash
+# Shared by the shell benchmarks: run a command N times and keep the median wall time, the median CPU
+# time (user + system, the figure that stays honest on a busy machine) and the peak RSS of the
+# process tree's largest process (GNU time's %M).
+# Usage: measure NAME N cmd...   -> sets MED_WALL[NAME], MED_CPU[NAME], MAX_RSS[NAME]; prints a line.
+declare -A MED_WALL MED_CPU MAX_RSS
+
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+measure() {
+  local name=$1 n=$2 i f walls=() cpus=() rss=0 line
+  shift 2
+  f=$(mktemp /tmp/pa-bench-time.XXXXXX)
+  for ((i = 0; i < n; i++)); do
+    /usr/bin/time -o "$f" -f '%e %U %S %M' "$@" >/dev/null 2>>"${BENCH_LOG:-/dev/null}" ||
+      { echo "bench: '$*' failed (see ${BENCH_LOG:-its output})" >&2; rm -f "$f"; return 1; }
+    read -r w u s m <"$f"
+    walls+=("$w")
+    cpus+=("$(echo "$u + $s" | bc -l)")
+    ((m > rss)) && rss=$m
+  done
+  rm -f "$f"
+  MED_WALL[$name]=$(printf '%s\n' "${walls[@]}" | median)
+  MED_CPU[$name]=$(printf '%s\n' "${cpus[@]}" | median)
+  MAX_RSS[$name]=$((rss / 1024))
+  printf '  %-34s wall %6.3f s   cpu %6.3f s   rss %4d MB   (median of %d)\n' \
+    "$name" "${MED_WALL[$name]}" "${MED_CPU[$name]}" "${MAX_RSS[$name]}" "$n"
+}
+
+# ratio A B -> A/B with two decimals
+ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
+
+# target LABEL VALUE LIMIT -> "met"/"NOT met" line (VALUE <= LIMIT)
+target() {
+  local ok
+  ok=$(echo "$2 <= $3" | bc -l)
+  printf '  target %-40s %8s <= %-6s %s\n' "$1" "$2" "$3" "$([ "$ok" = 1 ] && echo met || echo 'NOT met')"
+}
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }

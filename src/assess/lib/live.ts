@@ -1,0 +1,164 @@
+import { computeDrift, type DriftItem, type DriftResult } from '../../kernel/drift.js';
+import { expectedChains } from '../../kernel/expected.js';
+import { type FlowWalk, type LiveEndpoint, type LiveKernel, loadKernel, walkFlow } from '../../kernel/index.js';
+import { shellSpec } from '../../kernel/tokens.js';
+import type { Facts } from '../../schema/facts.js';
+import type { Reason } from '../../schema/reason.js';
+import type { LiveVerdict } from '../../schema/report.js';
+import type { CheckContext } from '../context.js';
+import { deviceOf, guestIp } from './guests.js';
+
+// The flow walked through the live ruleset (src/kernel), shared by the kernel checks and analyse.
+
+const cache = new WeakMap<object, LiveKernel>();
+
+// Parsed once per analysis: the facts object is the key.
+export function liveKernel(facts: Facts): LiveKernel | null {
+  const ev = facts.kernel;
+  if (!ev?.iptables) return null;
+  let k = cache.get(ev);
+  if (!k) {
+    k = loadKernel(ev);
+    cache.set(ev, k);
+  }
+  return k.v4 ? k : null;
+}
+
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+
+// A zone or IP of the report as the kernel sees it: which device and bridge its packets use.
+export function liveEndpoint(ctx: CheckContext, ep: { zone: string | null; ip: string | null }): LiveEndpoint | null {
+  const zone = ep.zone;
+  if (zone === 'host') {
+    const ip = ep.ip ?? ctx.facts.pve.hostIp ?? ctx.facts.localnet?.nodeIp ?? null;
+    return ip ? { kind: 'host', ip, bridge: null, dev: null, firewall: false, mac: null } : null;
+  }
+  const m = zone ? /^(?:ct|vm)(\d+)(?:i(\d+))?$/.exec(zone) : null;
+  if (m) {
+    const vmid = Number(m[1]);
+    const g = ctx.facts.pve.guests[String(vmid)];
+    const ip = ep.ip ?? guestIp(ctx, vmid);
+    if (!g || !ip)
+      return ip && !g ? { kind: 'outside', ip, bridge: null, dev: null, firewall: false, mac: null } : null;
+    const want = m[2] === undefined ? null : Number(m[2]);
+    const net =
+      g.nets.find((n) => (want === null ? n.ip?.split('/')[0] === ip : n.index === want)) ??
+      g.nets.find((n) => n.index === 0) ??
+      g.nets[0];
+    if (!net) return null;
+    return {
+      kind: 'guest',
+      ip,
+      bridge: net.bridge,
+      dev: deviceOf(vmid, g.type, net.index),
+      firewall: net.firewall,
+      mac: net.hwaddr,
+    };
+  }
+  return ep.ip && IPV4.test(ep.ip)
+    ? { kind: 'outside', ip: ep.ip, bridge: null, dev: null, firewall: false, mac: null }
+    : null;
+}
+
+export interface LiveResult {
+  walk: FlowWalk | null;
+  verdict: LiveVerdict | null;
+}
+
+// flows[].live for one flow, or null when there is no live ruleset or the endpoints are unknown.
+export function liveFor(
+  ctx: CheckContext,
+  flow: {
+    from: { zone: string | null; ip: string | null };
+    to: { zone: string | null; ip: string | null };
+    proto: string;
+    dport: number | null;
+  },
+): LiveResult {
+  const k = liveKernel(ctx.facts);
+  if (!k?.v4) return { walk: null, verdict: null };
+  const from = liveEndpoint(ctx, flow.from);
+  const to = liveEndpoint(ctx, flow.to);
+  const proto = flow.proto === 'udp' || flow.proto === 'icmp' ? flow.proto : 'tcp';
+  if (!from || !to || from.ip.includes(':') || to.ip.includes(':')) return { walk: null, verdict: null };
+  const walk = walkFlow(k.v4, { from, to, proto, dport: flow.dport });
+  if (!walk) return { walk: null, verdict: null };
+  return { walk, verdict: verdictOf(walk) };
+}
+
+function verdictOf(w: FlowWalk): LiveVerdict {
+  const d = w.decided;
+  if (w.action === 'unknown') {
+    const r = d.unknownRule;
+    const reason: Reason = { code: 'kernel-unknown', chain: d.chain, rule: r?.pos ?? null, what: d.why ?? 'unknown' };
+    return {
+      backend: 'iptables',
+      action: 'unknown',
+      chain: d.chain,
+      rule: r?.pos ?? null,
+      text: r?.text ?? null,
+      reason,
+    };
+  }
+  if (d.rule) {
+    const macDrop = d.rule.matches.some((m) => m.text.includes('--mac-source')) && d.action === 'DROP';
+    const reason: Reason = macDrop
+      ? { code: 'mac-filtered', chain: d.rule.chain, rule: d.rule.pos }
+      : { code: 'kernel-rule', chain: d.rule.chain, rule: d.rule.pos, target: d.action };
+    return {
+      backend: 'iptables',
+      action: d.action as LiveVerdict['action'],
+      chain: d.rule.chain,
+      rule: d.rule.pos,
+      text: d.rule.text,
+      reason,
+    };
+  }
+  return {
+    backend: 'iptables',
+    action: d.action as LiveVerdict['action'],
+    chain: d.chain,
+    rule: null,
+    text: `policy ${d.action}`,
+    reason: { code: 'kernel-policy', chain: d.chain, policy: d.action, where: d.hop.where },
+  };
+}
+
+// The live ruleset against what the configuration compiles to (src/kernel/drift.ts), once.
+const driftCache = new WeakMap<object, DriftResult>();
+export function liveDrift(ctx: CheckContext): DriftResult | null {
+  const k = liveKernel(ctx.facts);
+  if (!k?.v4) return null;
+  let d = driftCache.get(k);
+  if (!d) {
+    d = computeDrift(k.v4, expectedChains(ctx.facts.pve));
+    driftCache.set(k, d);
+  }
+  return d;
+}
+
+// The shell commands that undo one drift item, and the command that proves it.
+export function driftFix(item: DriftItem): { commands: string[]; verify: string[]; phase: 'cleanup' | 'apply' } {
+  if (item.code === 'hand-added' && item.spec !== null) {
+    const spec = shellSpec(item.spec);
+    return {
+      phase: 'cleanup',
+      commands: [`iptables -D ${item.chain} ${spec}`],
+      verify: [`iptables -C ${item.chain} ${spec}; echo $?   # expect 1: the rule is gone`],
+    };
+  }
+  if (item.code === 'live-rule-changed' && item.rule !== null && item.expected !== null) {
+    const spec = shellSpec(item.expected);
+    return {
+      phase: 'apply',
+      commands: [`iptables -R ${item.chain} ${item.rule} ${spec}`],
+      verify: [`iptables -C ${item.chain} ${spec}; echo $?   # expect 0`],
+    };
+  }
+  const verify = ['pve-firewall status   # expect no "(pending changes)"'];
+  if (item.kind === 'missing' && item.expected !== null)
+    verify.push(`iptables -C ${item.chain} ${shellSpec(item.expected)}; echo $?   # expect 0`);
+  if (item.code === 'stale-chain')
+    verify.push(`iptables -S ${item.chain}   # expect: No chain/target/match by that name`);
+  return { phase: 'apply', commands: ['pve-firewall restart'], verify };
+}

@@ -1,0 +1,173 @@
+import { parseIp } from '../parse/ip.js';
+import type { Hop, KPacket, KRule, KTable, WalkState } from './types.js';
+import { type HopResult, type LiveAction, walkHop } from './walk.js';
+
+// Where a flow's packet crosses the filter table on a Proxmox node. A NIC with firewall=1 sits
+// behind its own bridge (tap/veth -> fwbrNiK -> fwlnNiK | fwprNpK -> vmbrX), so a packet between
+// two such guests crosses FORWARD three times: at the source's fwbr, at vmbr, at the target's fwbr.
+export interface LiveEndpoint {
+  kind: 'guest' | 'host' | 'outside';
+  ip: string;
+  bridge: string | null; // the guest NIC's bridge; for host/outside, null (the peer's is used)
+  dev: string | null; // tap1001i0 / veth102i0
+  firewall: boolean; // firewall=1 on the NIC: behind fwbr
+  mac: string | null;
+}
+
+export interface LiveFlowInput {
+  from: LiveEndpoint;
+  to: LiveEndpoint;
+  proto: 'tcp' | 'udp' | 'icmp';
+  dport: number | null;
+  sport?: number;
+}
+
+export interface FlowWalk {
+  action: LiveAction;
+  decided: HopResult; // the hop that decided (the first that did not accept, else the most telling accept)
+  hops: HopResult[];
+  matched: KRule[]; // every rule this packet matched, in order, across hops
+}
+
+const fw = (dev: string, kind: 'br' | 'ln' | 'pr') => {
+  const m = /^(?:tap|veth)(\d+)i(\d+)$/.exec(dev);
+  if (!m) return null;
+  return kind === 'pr' ? `fwpr${m[1]}p${m[2]}` : `fw${kind}${m[1]}i${m[2]}`;
+};
+
+// The port a guest's frames use on its main bridge, and the hop at its own fwbr (if any).
+function guestPort(e: LiveEndpoint): string | null {
+  if (!e.dev) return null;
+  return e.firewall ? fw(e.dev, 'pr') : e.dev;
+}
+
+export function hopsOf(flow: LiveFlowInput): Hop[] {
+  const { from, to } = flow;
+  const hops: Hop[] = [];
+  const bridge = from.bridge ?? to.bridge ?? 'vmbr0';
+  if (from.kind === 'guest' && from.firewall && from.dev) {
+    const br = fw(from.dev, 'br');
+    hops.push({
+      hook: 'FORWARD',
+      where: br ?? from.dev,
+      inIface: br,
+      outIface: br,
+      physIn: from.dev,
+      physOut: fw(from.dev, 'ln'),
+      bridged: true,
+    });
+  }
+  if (from.kind === 'host') {
+    hops.push({
+      hook: 'OUTPUT',
+      where: 'host',
+      inIface: null,
+      outIface: bridge,
+      physIn: null,
+      physOut: null,
+      bridged: false,
+    });
+  } else if (to.kind === 'host') {
+    hops.push({
+      hook: 'INPUT',
+      where: bridge,
+      inIface: bridge,
+      outIface: null,
+      physIn: from.kind === 'guest' ? guestPort(from) : null,
+      physOut: null,
+      bridged: false,
+    });
+  } else {
+    const fromBridge = from.bridge ?? to.bridge ?? 'vmbr0';
+    const toBridge = to.bridge ?? from.bridge ?? 'vmbr0';
+    const inPort = from.kind === 'guest' ? guestPort(from) : null;
+    const outPort = to.kind === 'guest' ? guestPort(to) : null;
+    if (fromBridge === toBridge)
+      hops.push({
+        hook: 'FORWARD',
+        where: fromBridge,
+        inIface: fromBridge,
+        outIface: fromBridge,
+        physIn: inPort,
+        physOut: outPort,
+        bridged: true,
+      });
+    // routed by the node between two bridges
+    else
+      hops.push({
+        hook: 'FORWARD',
+        where: `${fromBridge} -> ${toBridge}`,
+        inIface: fromBridge,
+        outIface: toBridge,
+        physIn: inPort,
+        physOut: null,
+        bridged: false,
+      });
+  }
+  if (to.kind === 'guest' && to.firewall && to.dev) {
+    const br = fw(to.dev, 'br');
+    hops.push({
+      hook: 'FORWARD',
+      where: br ?? to.dev,
+      inIface: br,
+      outIface: br,
+      physIn: fw(to.dev, 'ln'),
+      physOut: to.dev,
+      bridged: true,
+    });
+  }
+  return hops;
+}
+
+const PROTO = { tcp: 6, udp: 17, icmp: 1 } as const;
+
+function addrType(e: LiveEndpoint, ip: { v: 4 | 6; n: bigint }): string {
+  if (e.kind === 'host') return 'LOCAL';
+  if (ip.v === 4 && Number(ip.n) === 0xffffffff) return 'BROADCAST';
+  if (ip.v === 4 && Number(ip.n) >>> 28 === 14) return 'MULTICAST';
+  if (ip.v === 6 && ip.n >> 120n === 0xffn) return 'MULTICAST';
+  return 'UNICAST';
+}
+
+// The first packet of the flow: a SYN (or the first datagram / echo request) of a new connection.
+export function packetOf(flow: LiveFlowInput): KPacket | null {
+  const s = parseIp(flow.from.ip);
+  const d = parseIp(flow.to.ip);
+  if (!s || !d || s.v !== d.v) return null;
+  const icmp = flow.proto === 'icmp';
+  return {
+    v: s.v,
+    src4: s.v === 4 ? Number(s.n) : 0,
+    dst4: d.v === 4 ? Number(d.n) : 0,
+    src6: s.n,
+    dst6: d.n,
+    proto: PROTO[flow.proto],
+    sport: icmp ? null : (flow.sport ?? 49152),
+    dport: icmp ? null : flow.dport,
+    tcpFlags: flow.proto === 'tcp' ? 0x02 : 0,
+    icmpType: icmp ? (flow.dport ?? 8) : null,
+    icmpCode: icmp ? 0 : null,
+    ctstate: 'NEW',
+    srcMac: flow.from.kind === 'guest' ? (flow.from.mac?.toUpperCase() ?? null) : null,
+    srcType: addrType(flow.from, s),
+    dstType: addrType(flow.to, d),
+  };
+}
+
+// The flow's first packet through every hop, in order; the first hop that does not accept decides.
+export function walkFlow(table: KTable, flow: LiveFlowInput): FlowWalk | null {
+  const p = packetOf(flow);
+  if (!p) return null;
+  const hops: HopResult[] = [];
+  let mark = 0;
+  for (const hop of hopsOf(flow)) {
+    const s: WalkState = { p, hop, mark, connmark: 0 };
+    const r = walkHop(table, s);
+    mark = s.mark; // the skb keeps its mark from bridge to bridge
+    hops.push(r);
+    if (r.action !== 'ACCEPT') break;
+  }
+  const last = hops[hops.length - 1] as HopResult;
+  const decided = last.action !== 'ACCEPT' ? last : ([...hops].reverse().find((h) => h.rule !== null) ?? last);
+  return { action: last.action, decided, hops, matched: hops.flatMap((h) => h.matched) };
+}

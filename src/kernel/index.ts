@@ -1,0 +1,47 @@
+import { parseIpsetSave } from './ipset.js';
+import { parseIptablesSave } from './iptables-save.js';
+import type { KIpset, KIssue, KTable } from './types.js';
+
+export type { FlowWalk, LiveEndpoint, LiveFlowInput } from './flow.js';
+export { hopsOf, walkFlow } from './flow.js';
+export type { KRule, KTable } from './types.js';
+export type { HopResult, LiveAction } from './walk.js';
+
+export interface RawEvidence {
+  file: string;
+  text: string;
+}
+
+// The kernel's evidence as collected: each is null when its step failed or did not run.
+export interface KernelEvidence {
+  iptables: RawEvidence | null; // iptables-save -c, read before the probes
+  iptablesAfter: RawEvidence | null; // the same after the probes (counters)
+  ip6tables: RawEvidence | null;
+  ipset: RawEvidence | null;
+}
+
+export interface LiveKernel {
+  v4: KTable | null;
+  v4After: KTable | null;
+  v6: KTable | null;
+  ipsets: ReadonlyMap<string, KIpset> | null;
+  issues: KIssue[];
+}
+
+// Parses everything the kernel showed us, once. Pure.
+export function loadKernel(ev: KernelEvidence): LiveKernel {
+  const issues: KIssue[] = [];
+  let ipsets: Map<string, KIpset> | null = null;
+  if (ev.ipset) {
+    const r = parseIpsetSave(ev.ipset.text, ev.ipset.file);
+    ipsets = r.sets;
+    issues.push(...r.issues);
+  }
+  const table = (raw: RawEvidence | null, family: 4 | 6) => {
+    if (!raw) return null;
+    const r = parseIptablesSave(raw.text, raw.file, family, ipsets);
+    issues.push(...r.issues);
+    return r.table;
+  };
+  return { v4: table(ev.iptables, 4), v4After: table(ev.iptablesAfter, 4), v6: table(ev.ip6tables, 6), ipsets, issues };
+}

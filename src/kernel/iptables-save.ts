@@ -1,0 +1,124 @@
+import { parseRuleWords } from './rule.js';
+import { tokenize } from './tokens.js';
+import type { KChain, KIpset, KIssue, KRule, KTable } from './types.js';
+
+export interface ParsedTable {
+  table: KTable | null; // null: no filter table in the text
+  issues: KIssue[];
+}
+
+const COUNTED = /^\[(\d+):(\d+)\]\s+(.*)$/;
+const DECL = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?\s*$/;
+
+// `iptables-save -c` (or without -c) -> the filter table with every rule parsed. Pure and total:
+// a line it cannot read is an issue naming file and line, and the rest is still parsed.
+export function parseIptablesSave(
+  text: string,
+  file: string,
+  family: 4 | 6,
+  ipsets: ReadonlyMap<string, KIpset> | null,
+): ParsedTable {
+  const issues: KIssue[] = [];
+  const lines = text.split('\n');
+  const chains = new Map<string, KChain>();
+  let table = '';
+  let seen = false;
+  // First pass: chain names, so "-j NAME" can tell a chain from a target extension.
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line.startsWith('*')) table = line.slice(1);
+    else if (table === 'filter') {
+      const d = DECL.exec(line);
+      if (d?.[1]) {
+        const policy = d[2] === 'ACCEPT' || d[2] === 'DROP' ? d[2] : null;
+        chains.set(d[1], { name: d[1], policy, rules: [] });
+      }
+    }
+  }
+  const names = new Set(chains.keys());
+  const ctx = { ipsets };
+  table = '';
+  lines.forEach((raw, idx) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    if (line.startsWith('*')) {
+      table = line.slice(1);
+      if (table === 'filter') seen = true;
+      return;
+    }
+    if (table !== 'filter' || line === 'COMMIT' || line.startsWith(':')) return;
+    const c = COUNTED.exec(line);
+    const body = c ? (c[3] as string) : line;
+    const words = tokenize(body);
+    if (words[0] !== '-A' || !words[1]) {
+      issues.push({ file, line: idx + 1, message: `not a rule: "${line.slice(0, 120)}"` });
+      return;
+    }
+    const chainName = words[1];
+    let chain = chains.get(chainName);
+    if (!chain) {
+      issues.push({ file, line: idx + 1, message: `rule for undeclared chain ${chainName}` });
+      chain = { name: chainName, policy: null, rules: [] };
+      chains.set(chainName, chain);
+    }
+    const parsed = parseRuleWords(words.slice(2), ctx, names);
+    const spec = body.slice(body.indexOf(chainName, 2) + chainName.length).trim();
+    const rule: KRule = {
+      chain: chainName,
+      pos: chain.rules.length + 1,
+      line: idx + 1,
+      text: body,
+      spec,
+      packets: c ? Number(c[1]) : null,
+      bytes: c ? Number(c[2]) : null,
+      matches: parsed.matches,
+      target: parsed.target,
+      unknown:
+        parsed.matches.find((m) => !m.known)?.text ?? (parsed.target.kind === 'unknown' ? parsed.target.text : null),
+      pvesig: parsed.pvesig,
+    };
+    chain.rules.push(rule);
+  });
+  for (const chain of chains.values()) indexChain(chain);
+  return { table: seen ? { backend: 'iptables', family, file, chains } : null, issues };
+}
+
+const INDEX_FROM = 24;
+
+// Chains that dispatch on the bridge port (PVEFW-FWBR-IN/OUT: one jump per guest NIC) get an
+// index, so a walk tests the rules for its own port and the port-independent ones, in order.
+function indexChain(chain: KChain): void {
+  if (chain.rules.length < INDEX_FROM) return;
+  const key = (r: KRule, k: 'physOut' | 'physIn') => r.matches.find((m) => m[k] !== undefined)?.[k];
+  for (const k of ['physOut', 'physIn'] as const) {
+    const keyed = chain.rules.filter((r) => key(r, k) !== undefined).length;
+    if (keyed < chain.rules.length / 2) continue;
+    const rest: number[] = [];
+    const by = new Map<string, number[]>();
+    chain.rules.forEach((r, i) => {
+      const v = key(r, k);
+      if (v === undefined) rest.push(i);
+      else {
+        const list = by.get(v);
+        if (list) list.push(i);
+        else by.set(v, [i]);
+      }
+    });
+    for (const [v, list] of by) by.set(v, mergeSorted(list, rest));
+    chain.rest = rest;
+    if (k === 'physOut') chain.byPhysOut = by;
+    else chain.byPhysIn = by;
+    return;
+  }
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && (a[i] as number) < (b[j] as number))) out.push(a[i++] as number);
+    else out.push(b[j++] as number);
+  }
+  return out;
+}
