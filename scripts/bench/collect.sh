@@ -4,6 +4,7 @@
 # each side's overhead beyond the probe window (wall time minus the time curl itself ran).
 # Root only (the lab is network namespaces). Usage: scripts/bench/collect.sh [RUNS]
 #   LAB_INDEX (default 60) and LAB_PREFIX (default pa-bench) keep it apart from other labs.
+#   BEFORE=DIR adds a side for another built checkout of pveaudit (e.g. an older commit) in DIR.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
@@ -22,10 +23,13 @@ STATE=$(bash test/lab/lab.sh up seed --prefix "$P" --index "$IDX" --state "$W/la
 . "$STATE/lab.env"
 
 # A side's probe window: pveaudit's from its manifest (the probe step's own start and end).
-pveaudit_once() {
+pveaudit_once() { run_with "$ROOT"; }
+before_once() { run_with "$BEFORE"; }
+run_with() {
   local out=$W/pveaudit t0 t1
+  rm -rf "$out"
   t0=$(date +%s.%N)
-  node bin/pveaudit.js run -i "$INVENTORY" -a "$AUDIT" --known-hosts "$KNOWN_HOSTS" --out "$out" --format json >/dev/null 2>&1
+  node "$1/bin/pveaudit.js" run -i "$INVENTORY" -a "$AUDIT" --known-hosts "$KNOWN_HOSTS" --out "$out" --format json >/dev/null 2>&1
   t1=$(date +%s.%N)
   node -e '
     const m = require(process.argv[1]);
@@ -67,9 +71,11 @@ side() { # NAME FN RUNS
 
 echo "collection, one lab node, seed scenario, probe connect timeout 3 s (load average $(loadavg)):"
 side pveaudit pveaudit_once "$N"
+[ -z "${BEFORE:-}" ] || side before before_once "$N"
 side openssh openssh_once "$N"
 if command -v ansible-playbook >/dev/null; then side ansible ansible_once "${ANSIBLE_RUNS:-2}"; fi
 echo "ratios (wall):"
 echo "  pveaudit / openssh script   $(ratio "${WALL[pveaudit]}" "${WALL[openssh]}")"
+[ -z "${WALL[before]:-}" ] || echo "  pveaudit / before           $(ratio "${WALL[pveaudit]}" "${WALL[before]}")"
 [ -z "${WALL[ansible]:-}" ] || echo "  pveaudit / ansible-playbook $(ratio "${WALL[pveaudit]}" "${WALL[ansible]}")"
 target 'overhead beyond the probe window (s)' "$(printf '%.2f' "${OVER[pveaudit]}")" 0.5

@@ -3,6 +3,7 @@
 # Chromium CLI printing the very same report.html (`chromium --headless --print-to-pdf`), then 20
 # reports in one `pveaudit render DIR...` run against 20 Chromium CLI runs (and 20 pveaudit runs).
 # Usage: scripts/bench/pdf.sh [RUNS]      (builds dist/ first; Chromium never resolves a name)
+#   BEFORE=DIR adds the one-report side for another built checkout of pveaudit in DIR.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
@@ -32,6 +33,7 @@ many_pveaudit() { for d in "${DIRS[@]}"; do "${BIN[@]}" render "$d" --format pdf
 echo "pdf, one report, $N runs each (load average $(loadavg)):"
 measure pveaudit-render-pdf "$N" "${BIN[@]}" render "$W/r0" --format pdf --out "$W/out"
 measure chromium-print-to-pdf "$N" "${CLI[@]}" --print-to-pdf="$W/c.pdf" "file://$HTML"
+[ -z "${BEFORE:-}" ] || measure before-render-pdf "$N" node "$BEFORE/bin/pveaudit.js" render "$W/r0" --format pdf --out "$W/out-before"
 echo "pdf, $MANY reports, 3 runs each:"
 measure "pveaudit-one-run-$MANY" 3 "${BIN[@]}" render "${DIRS[@]}" --format pdf
 measure "chromium-$MANY-runs" 3 bash -c "$(declare -f many_chromium); $(declare -p CLI W HTML MANY); many_chromium"
@@ -40,6 +42,7 @@ r1=$(ratio "${MED_WALL[pveaudit-render-pdf]}" "${MED_WALL[chromium-print-to-pdf]
 r20=$(ratio "${MED_WALL[pveaudit-one-run-$MANY]}" "${MED_WALL[chromium-$MANY-runs]}")
 echo "ratios (wall):"
 echo "  one report: pveaudit / chromium CLI              $r1   (cpu $(ratio "${MED_CPU[pveaudit-render-pdf]}" "${MED_CPU[chromium-print-to-pdf]}"))"
+[ -z "${BEFORE:-}" ] || echo "  one report: before / chromium CLI                $(ratio "${MED_WALL[before-render-pdf]}" "${MED_WALL[chromium-print-to-pdf]}")   (cpu $(ratio "${MED_CPU[before-render-pdf]}" "${MED_CPU[chromium-print-to-pdf]}"))"
 echo "  $MANY reports: one pveaudit run / $MANY chromium runs   $r20"
 echo "  $MANY reports: one pveaudit run / $MANY pveaudit runs   $(ratio "${MED_WALL[pveaudit-one-run-$MANY]}" "${MED_WALL[pveaudit-$MANY-runs]}")"
 target 'pdf vs chromium CLI (x)' "$r1" 1.2

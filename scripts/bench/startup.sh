@@ -3,6 +3,7 @@
 # each from the compiled dist/ and from the TypeScript sources through tsx (how the bin started before
 # dist/ existed), next to a bare `node -e 0` (the floor no Node CLI can go under on this machine).
 # Usage: scripts/bench/startup.sh [RUNS]      (builds dist/ first)
+#   BEFORE=DIR adds the dist/ sides of another built checkout of pveaudit in DIR.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
@@ -18,11 +19,18 @@ measure node-floor "$N" node -e 0
 measure version-dist "$N" "${BIN[@]}" --version
 measure version-tsx "$N" env PVEAUDIT_FROM_SOURCE=1 "${BIN[@]}" --version
 measure json-render-dist "$N" "${BIN[@]}" render samples/seed --format json --out "$OUT/a"
+if [ -n "${BEFORE:-}" ]; then
+  measure version-before "$N" node "$BEFORE/bin/pveaudit.js" --version
+  measure json-render-before "$N" node "$BEFORE/bin/pveaudit.js" render samples/seed --format json --out "$OUT/c"
+fi
 measure json-render-tsx "$N" env PVEAUDIT_FROM_SOURCE=1 "${BIN[@]}" render samples/seed --format json --out "$OUT/b"
 
 echo "ratios (wall; cpu):"
 echo "  --version   dist/tsx   $(ratio "${MED_WALL[version-dist]}" "${MED_WALL[version-tsx]}"); $(ratio "${MED_CPU[version-dist]}" "${MED_CPU[version-tsx]}")"
 echo "  json render dist/tsx   $(ratio "${MED_WALL[json-render-dist]}" "${MED_WALL[json-render-tsx]}"); $(ratio "${MED_CPU[json-render-dist]}" "${MED_CPU[json-render-tsx]}")"
 echo "  --version   dist/node -e 0   $(ratio "${MED_WALL[version-dist]}" "${MED_WALL[node-floor]}")"
+if [ -n "${BEFORE:-}" ]; then
+  echo "  json render now/before   $(ratio "${MED_WALL[json-render-dist]}" "${MED_WALL[json-render-before]}"); $(ratio "${MED_CPU[json-render-dist]}" "${MED_CPU[json-render-before]}")"
+fi
 target '--version wall (s)' "${MED_WALL[version-dist]}" 0.15
 target 'json-only render wall (s)' "${MED_WALL[json-render-dist]}" 0.3

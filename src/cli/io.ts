@@ -1,4 +1,7 @@
-// Where a command writes: stdout/stderr in production, buffers in tests.
+import { neutralise } from '../lib/safe-text.js';
+
+// Where a command writes: stdout/stderr in production, buffers in tests. Whatever reaches the
+// terminal is neutralised last of all: no byte from a node or an input file drives the terminal.
 export interface Io {
   out(text: string): void;
   err(text: string): void;
@@ -19,8 +22,8 @@ export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
 }
 
 export const processIo: Io = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => process.stdout.write(neutralise(text.endsWith('\n') ? text : `${text}\n`)),
+  err: (text) => process.stderr.write(neutralise(text.endsWith('\n') ? text : `${text}\n`)),
   isTTY: Boolean(process.stderr.isTTY),
   color: wantsColor(process.env, Boolean(process.stdout.isTTY)),
 };

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PveauditError, UsageError } from '../lib/errors.js';
+import { neutralise, safeLine } from '../lib/safe-text.js';
 import { TOOL } from '../lib/version.js';
 import { type Io, processIo } from './io.js';
 import { EXAMPLES } from './shell/examples.js';
@@ -236,13 +237,19 @@ export async function main(argv: string[], given: Io = processIo): Promise<numbe
 export function reportError(err: unknown, io: Io): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
   if (err instanceof PveauditError) {
-    const where = err.location ? `${err.location}: ` : '';
-    io.err(`pveaudit: ${where}${err.message}`);
+    // Messages quote input (file names, keys, values from a node): neutralised and clipped, so a
+    // hostile value can neither drive the terminal nor flood it.
+    const where = err.location ? `${safeLine(err.location, 300)}: ` : '';
+    io.err(`pveaudit: ${where}${safeLine(err.message)}`);
     if (err.code === 'E_INTERNAL')
       io.err('pveaudit: this is a bug in pveaudit; please report it with the command line.');
     return 2;
   }
-  io.err(`pveaudit: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  // No stack trace unless asked for: it says nothing to a user, and its message may quote input.
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  io.err(`pveaudit: unexpected error: ${safeLine(what)}`);
+  if (process.env.PVEAUDIT_DEBUG && err instanceof Error && err.stack) io.err(neutralise(err.stack));
+  else io.err('pveaudit: (set PVEAUDIT_DEBUG=1 to print where it happened)');
   io.err('pveaudit: this is a bug in pveaudit; please report it with the command line.');
   return 2;
 }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { findCycle } from '../lib/cycle.js';
 import { InputError } from '../lib/errors.js';
 import { IntentSchema } from '../schema/intent.js';
 import { importPhoenix } from './phoenix.js';
@@ -27,11 +28,29 @@ function parseText(path: string, text: string): unknown {
   try {
     // YAML 1.2 is a superset of JSON, so one parser serves both; JSON files still get JSON.parse
     // so their syntax errors read the way JSON users expect.
-    return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    if (/\.json$/i.test(path)) return JSON.parse(text);
+    const doc = parseDocument(text);
+    const first = doc.errors[0];
+    if (first) throw first;
+    return checkedYaml(doc.toJS({ maxAliasCount: 1000 }), path);
   } catch (cause) {
+    if (cause instanceof InputError) throw cause;
+    if (cause instanceof ReferenceError)
+      throw new InputError('not accepted: its aliases (*name) expand to too much data', { file: path, cause });
     const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw new InputError(`not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${message}`, { file: path, cause });
   }
+}
+
+// An anchor that contains itself would send validation into endless recursion.
+function checkedYaml(value: unknown, path: string): unknown {
+  const cycle = findCycle(value);
+  if (cycle)
+    throw new InputError('not accepted: an alias (*name) refers to a mapping or list it is inside of', {
+      file: path,
+      field: cycle,
+    });
+  return value;
 }
 
 function validate<S extends z.ZodType>(schema: S, path: string, value: unknown): z.infer<S> {

@@ -13,7 +13,7 @@ export interface LoadedAudit {
 export async function loadAuditFile(path: string): Promise<LoadedAudit> {
   const raw = await readYamlFile(path);
   const parsed = AuditFileSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw zodFailure(path, parsed.error);
+  if (!parsed.success) throw zodFailure(path, parsed.error, AuditFileSchema);
   // Probe names name evidence files: two alike would overwrite each other's output.
   const names = parsed.data.probes.map((p) => p.name);
   const dup = names.findIndex((n, i) => names.indexOf(n) !== i);

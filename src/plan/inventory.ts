@@ -6,6 +6,7 @@ import { parseIniInventory } from './inventory-ini.js';
 import { isListJson, parseListJson } from './inventory-json.js';
 import { type Inventory, InventoryBuilder, type InventoryHost, type Where } from './inventory-model.js';
 import { type LineOf, parseYamlInventory } from './inventory-yaml.js';
+import { yamlValue } from './yaml-file.js';
 
 export type { Inventory, InventoryHost, Where } from './inventory-model.js';
 
@@ -95,7 +96,7 @@ export function parseInventoryText(file: string, text: string, inv: InventoryBui
     parseIniInventory(file, text, inv);
     return;
   }
-  const raw = doc.toJS();
+  const raw = yamlValue(doc, file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     parseIniInventory(file, text, inv);
     return;
@@ -180,7 +181,7 @@ function readVarsFile(file: string): [string, unknown, Where][] {
   const err = doc.errors[0];
   if (err)
     throw new InputError(`not valid YAML: ${err.message.split('\n')[0]}`, { file, line: err.linePos?.[0]?.line });
-  const raw = doc.toJS();
+  const raw = yamlValue(doc, file);
   if (raw === null || raw === undefined) return [];
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError('a vars file must be a mapping', { file });
   const lineOf = linesOf(doc, lineCounter);
@@ -196,6 +197,9 @@ export function parseInventory(path: string, raw: unknown): Inventory {
 
 // --limit as Ansible takes it: host or group names separated by , or :, "!name" excludes.
 export function limitHosts(inv: Inventory, limit: string | undefined): InventoryHost[] {
+  // An inventory without hosts (empty groups, a typo in "hosts:") would otherwise end at once with 0.
+  if (inv.hosts.length === 0)
+    throw new InputError('the inventory lists no hosts: nothing to audit', { file: inv.path });
   if (!limit) return inv.hosts;
   const terms = limit
     .split(/[,:]/)

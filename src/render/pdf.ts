@@ -1,10 +1,11 @@
 import { accessSync, constants } from 'node:fs';
-import puppeteer, { type Browser } from 'puppeteer-core';
 import { BrowserError } from '../lib/errors.js';
+import { type Cdp, launchCdp } from './cdp.js';
 import { escapeXml } from './escape.js';
 import { setPdfInfo } from './pdf-meta.js';
 
-// The only puppeteer-core adapter in pveaudit: one browser per run, one page per PDF.
+// The only headless-browser adapter in pveaudit: one browser per run, one page (target) per PDF,
+// pages printed in parallel when several reports are asked for at once.
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -27,6 +28,23 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--no-pings',
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
 ];
+
+// What printing several pages at once in a headless browser needs besides: no throttling of pages
+// that are not in front, no scrollbars in the layout, no first window to create.
+const LAUNCH_ARGS: readonly string[] = [
+  '--headless',
+  '--hide-scrollbars',
+  '--mute-audio',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--no-startup-window',
+];
+
+// Paper in inches, as the DevTools protocol takes it: A4 is 210 x 297 mm.
+const MM = 1 / 25.4;
+const PAPER = { A4: { width: 210 * MM, height: 297 * MM }, Letter: { width: 8.5, height: 11 } } as const;
+const LOAD_TIMEOUT_MS = 30_000;
 
 export interface PrintOptions {
   format: 'A4' | 'Letter';
@@ -67,45 +85,60 @@ export async function openPdfPrinter(opts: { executablePath?: string } = {}): Pr
   } catch (cause) {
     throw new BrowserError(`Chromium not found at ${executablePath}: ${HINT}`, cause);
   }
-  let browser: Browser;
+  let cdp: Cdp;
   try {
-    // pveaudit's cli is the only signal owner: a library exit handler would skip the node's cleanup.
-    browser = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      args: [...CHROMIUM_ARGS],
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    cdp = await launchCdp(executablePath, [...CHROMIUM_ARGS, ...LAUNCH_ARGS]);
   } catch (cause) {
     throw new BrowserError(`Chromium at ${executablePath} did not start (${(cause as Error).message}); ${HINT}`, cause);
   }
   return {
     async print(html, o) {
-      const page = await browser.newPage();
+      let targetId: string | null = null;
       try {
-        // No network: setContent never fetches, and the HTML references nothing outside itself.
-        await page.setJavaScriptEnabled(false);
-        await page.setContent(html, { waitUntil: 'load' });
-        const pdf = await page.pdf({
-          format: o.format,
+        ({ targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' }));
+        const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', {
+          targetId,
+          flatten: true,
+        });
+        const page = <T>(method: string, params?: object) => cdp.send<T>(method, params, sessionId);
+        // No network and no scripts: the HTML references nothing outside itself.
+        await page('Emulation.setScriptExecutionDisabled', { value: true });
+        await page('Page.enable');
+        const { frameTree } = await page<{ frameTree: { frame: { id: string } } }>('Page.getFrameTree');
+        const loaded = cdp.once('Page.loadEventFired', sessionId);
+        await page('Page.setDocumentContent', { frameId: frameTree.frame.id, html });
+        await withTimeout(loaded, LOAD_TIMEOUT_MS, 'the report page did not finish loading');
+        const paper = PAPER[o.format];
+        const { data } = await page<{ data: string }>('Page.printToPDF', {
+          paperWidth: paper.width,
+          paperHeight: paper.height,
           printBackground: true,
           displayHeaderFooter: true,
           headerTemplate: header(o),
           footerTemplate: footer(),
-          margin: { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' },
+          marginTop: 18 * MM,
+          marginBottom: 16 * MM,
+          marginLeft: 14 * MM,
+          marginRight: 14 * MM,
         });
-        return setPdfInfo(Buffer.from(pdf), { Title: o.title, Author: o.author, Subject: o.subject });
+        return setPdfInfo(Buffer.from(data, 'base64'), { Title: o.title, Author: o.author, Subject: o.subject });
       } catch (cause) {
         if (cause instanceof BrowserError) throw cause;
         throw new BrowserError(`Chromium failed to print the PDF: ${(cause as Error).message}`, cause);
       } finally {
-        await page.close().catch(() => undefined);
+        if (targetId) await cdp.send('Target.closeTarget', { targetId }).catch(() => undefined);
       }
     },
     async close() {
-      await browser.close();
+      await cdp.close();
     },
   };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

@@ -172,8 +172,10 @@ const HOSTILE: [string, string][] = [
 ];
 for (const [what, input] of HOSTILE)
   test(`linear on hostile input: ${what}`, (t) => {
-    const start = performance.now();
+    // CPU time, not wall time: the test machine is shared
+    const start = process.cpuUsage();
     redactSecrets(input);
-    const ms = performance.now() - start;
-    t.true(ms < 3000, `${ms.toFixed(0)} ms`);
+    const used = process.cpuUsage(start);
+    const ms = (used.user + used.system) / 1000;
+    t.true(ms < 3000, `${ms.toFixed(0)} ms CPU`);
   });

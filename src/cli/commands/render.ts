@@ -22,7 +22,7 @@ export interface RenderOptions {
 // a bare evidence bundle, or one given --intent, is analysed afresh.
 export async function renderCommand(opts: RenderOptions, io: Io): Promise<number> {
   const formats = parseFormats(opts.format);
-  const paper = parsePaper(opts.paper);
+  parsePaper(opts.paper); // a bad --paper is a usage error before the browser starts
   // Chromium starts while the report is read and analysed (handled at once: a browser that fails to
   // start must not end the process as an unhandled rejection before it is awaited).
   const printer = openPrinterIfNeeded(formats);
