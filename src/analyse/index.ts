@@ -10,7 +10,7 @@ import { buildAnswers } from './answers.js';
 import { countOutcomes, summariseChecks } from './checks-summary.js';
 import { buildFindings, countSeverities } from './findings.js';
 import { buildGuests } from './guests.js';
-import { addLive, driftOf, kernelAnswers, kernelRootCause } from './live.js';
+import { addLive, driftOf, foldIntoKernel, kernelAnswers, kernelRootCause } from './live.js';
 import { buildRootCause } from './root-cause.js';
 import { runChecks } from './run-checks.js';
 
@@ -30,7 +30,7 @@ export interface AnalyseMeta {
 export function analyse(facts: Facts, intent: LoadedIntent | null, meta: AnalyseMeta): Report {
   const files = meta.files ?? {};
   const ctx = buildContext(facts, intent, files, meta.now === undefined ? {} : { now: meta.now });
-  const evaluated = runChecks(CHECKS, ctx);
+  const evaluated = foldIntoKernel(runChecks(CHECKS, ctx));
   const flows = collectFlows(ctx).map((f) => evaluateFlow(ctx, f));
   addLive(ctx, flows);
   const drift = driftOf(ctx);
@@ -55,7 +55,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     status: meta.incompleteSteps.length > 0 ? 'incomplete' : 'complete',
     incompleteSteps: meta.incompleteSteps,
     summary: countSeverities(findings),
-    answers: kernelAnswers(buildAnswers(ctx, evaluated, flows), drift),
+    answers: kernelAnswers(buildAnswers(ctx, evaluated, flows), drift, rootCause),
     guests: buildGuests(ctx),
     flows: flows.map((f) => f.flow),
     rootCause,
