@@ -33,8 +33,8 @@ await build({
   platform: 'node',
   target: 'node20',
   // Pure-JS dependencies are bundled too (one file to load instead of dozens, no CJS export scanning);
-  // the SSH libraries stay in node_modules (a native addon, loaded only by the commands
-  // that use them).
+  // the SSH library stays in node_modules (optional native addons, loaded only by the commands that
+  // connect) and is the one dependency the npm tarball bundles.
   external: ['node-ssh', 'ssh2'],
   // bundled CommonJS dependencies call require() for node builtins
   banner: {

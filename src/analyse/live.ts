@@ -3,6 +3,7 @@ import type { FlowEval } from '../assess/lib/flows.js';
 import { liveDrift, liveFor, liveKernel } from '../assess/lib/live.js';
 import { counterRise } from '../kernel/counters.js';
 import type { Answer, Drift, RootCause } from '../schema/report.js';
+import type { Evaluated } from './run-checks.js';
 
 // The kernel's side of the report: flows[].live and flows[].kernel, drift[], and where the kernel
 // overrules the files' story (the root cause and "rules loaded"). The live verdict decides what
@@ -77,10 +78,17 @@ export function kernelRootCause(ctx: CheckContext, flows: readonly FlowEval[], r
   };
 }
 
-// "Rules loaded" follows from drift and pending changes, not only from the status line.
-export function kernelAnswers(answers: Answer[], drift: Drift[] | undefined): Answer[] {
-  if (!drift || drift.length === 0) return answers;
-  return answers.map((a) => {
+// "Rules loaded" follows from drift and pending changes, not only from the status line; where the
+// kernel dropped what the files accept, "packets dropped" names the kernel rule.
+export function kernelAnswers(answers: Answer[], drift: Drift[] | undefined, rc: RootCause | null): Answer[] {
+  const kernelDropped = rc?.reason?.code === 'live-differs' ? rc : null;
+  const out = kernelDropped
+    ? answers.map((a) =>
+        a.question === 'packets-dropped' ? { ...a, answer: 'yes' as const, because: kernelDropped.summary } : a,
+      )
+    : answers;
+  if (!drift || drift.length === 0) return out;
+  return out.map((a) => {
     if (a.question !== 'rules-loaded' || a.answer !== 'yes') return a;
     const first = drift[0] as Drift;
     const handAdded = drift.filter((d) => d.reason.code === 'hand-added').length;
@@ -93,5 +101,29 @@ export function kernelAnswers(answers: Answer[], drift: Drift[] | undefined): An
       answer: 'no',
       because: `The kernel does not hold the configuration's ruleset: ${what} (first: ${first.chain}, ${first.kind}: ${first.text}).`,
     };
+  });
+}
+
+// A flow the kernel decides against the files is reported once, by kernel_flow_live_differs: the
+// "look past the firewall" reading of the same symptom, and the drift item that is its cause (same
+// rule, same fix), fold into it.
+export function foldIntoKernel(evaluated: readonly Evaluated[]): Evaluated[] {
+  const live = evaluated.filter((e) => e.check.id === 'kernel_flow_live_differs' && e.result.outcome === 'fail');
+  if (live.length === 0) return [...evaluated];
+  const SYMPTOMS = ['flow_observation_disagrees', 'flow_probe_fails_past_firewall'];
+  return evaluated.map((e) => {
+    if (e.result.outcome !== 'fail' || e.result.explainedBy) return e;
+    const by = SYMPTOMS.includes(e.check.id)
+      ? live.find((l) => l.result.subject === e.result.subject)
+      : e.check.id === 'kernel_ruleset_drift'
+        ? live.find((l) => l.result.rule !== undefined && l.result.rule === e.result.rule)
+        : undefined;
+    if (!by) return e;
+    const explainedBy = {
+      checkId: by.check.id,
+      subject: by.result.subject,
+      ...(by.result.rule ? { rule: by.result.rule } : {}),
+    };
+    return { ...e, result: { ...e.result, explainedBy } };
   });
 }

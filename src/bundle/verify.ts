@@ -34,7 +34,7 @@ export async function verifyBundle(dir: string): Promise<VerifyResult> {
   // sign the manifest and so cannot be in it); so was any symlink or other non-regular entry anywhere
   // (a report.md -> /elsewhere link would redirect a re-render).
   const added = [
-    ...[...present].filter((p) => !expected.has(p) && !p.startsWith(`${SIGNATURES_DIR}/`)),
+    ...[...present].filter((p) => !expected.has(p) && !isSignoffFile(p)),
     ...(await listOddEntries(bundle.dir)).map((p) => `${p} (not a regular file)`),
   ].sort();
   return {
@@ -45,6 +45,11 @@ export async function verifyBundle(dir: string): Promise<VerifyResult> {
     added,
   };
 }
+
+// What `sign` and `verify --sheet` write into signatures/: <stem>.sig + <stem>.json per sign-off, and
+// the sign-off sheet. Anything else there (a note, a nested directory) is an added file like any other.
+const isSignoffFile = (p: string): boolean =>
+  new RegExp(`^${SIGNATURES_DIR}/(?:[^/]+\\.(?:sig|json)|signoff\\.(?:html|pdf))$`).test(p);
 
 async function listOddEntries(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });

@@ -37,8 +37,15 @@ export function summarise(before: Report, after: Report, d: ReportDiff): string 
   const parts = [`${f.resolved.length} finding${f.resolved.length === 1 ? '' : 's'} resolved, ${f.new.length} new`];
   const worse = f.new.filter((x) => x.severity === 'critical' || x.severity === 'high').length;
   if (worse > 0) parts[0] += ` (${worse} critical or high)`;
-  const raised = f.persisting.filter((p) => p.changed).length;
-  if (raised > 0) parts.push(`${raised} changed severity`);
+  const changed = f.persisting.filter((p) => p.changed);
+  if (changed.length > 0) {
+    const rank = (s: string) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(s);
+    const up = changed.filter((p) => rank(p.finding.severity) < rank(p.severityBefore)).length;
+    const dir = [up > 0 ? `${up} raised` : '', changed.length - up > 0 ? `${changed.length - up} lowered` : '']
+      .filter(Boolean)
+      .join(', ');
+    parts.push(`${changed.length} finding${changed.length === 1 ? '' : 's'} changed severity (${dir})`);
+  }
   parts.push(...flowChanges(before, after));
   const answers = d.answers
     .filter((a) => a.before !== a.after)

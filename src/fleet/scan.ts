@@ -58,6 +58,9 @@ async function describe(
     stale: false,
     attention: true,
     runs,
+    signatures: (await readdir(join(root, host, run, 'signatures')).catch(() => [] as string[])).filter((n) =>
+      n.endsWith('.sig'),
+    ).length,
     links,
   };
   const text = await readFile(join(root, host, run, 'report.json'), 'utf8').catch(() => null);

@@ -42,6 +42,7 @@ export function renderFleetHtml(index: FleetIndex): string {
       rootCause: h.rootCause ?? 'none',
       links: h.links,
       runs: h.runs,
+      signed: h.signatures > 0 ? `${h.signatures} sign-off${h.signatures === 1 ? '' : 's'}` : null,
     })),
   });
 }

@@ -17,6 +17,7 @@ export const FleetHostSchema = z.object({
   stale: z.boolean(), // older than maxAgeHours
   attention: z.boolean(), // incomplete, unreadable or stale: the overview makes these stand out
   runs: z.number().int(), // how many complete runs the host has
+  signatures: z.number().int(), // sign-offs in the newest run's signatures/ (pveaudit verify checks them)
   links: z.array(z.object({ name: z.string(), href: z.string() })),
 });
 export type FleetHost = z.infer<typeof FleetHostSchema>;

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,4 +166,62 @@ test('sign refuses a report that differs from its manifest, and a passphrase key
   const r = await run('sign', dir, '--key', key('erin'));
   t.is(r.code, 2);
   t.regex(r.err, /differs from its manifest/);
+});
+
+test('a passphrase key held by ssh-agent signs (given as the key file or its .pub); ssh-keygen verifies', async (t) => {
+  const dir = await report('e');
+  const k = join(tmp, 'agentkey');
+  execFileSync('ssh-keygen', ['-t', 'ecdsa', '-q', '-N', 'secret words', '-C', 'frank', '-f', k]);
+  const sock = join(tmp, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+  t.teardown(() => agent.kill());
+  const askpass = join(tmp, 'askpass.sh');
+  writeFileSync(askpass, '#!/bin/sh\necho "secret words"\n', { mode: 0o700 });
+  const env = {
+    ...process.env,
+    SSH_AUTH_SOCK: sock,
+    SSH_ASKPASS: askpass,
+    SSH_ASKPASS_REQUIRE: 'force',
+    DISPLAY: ':0',
+  };
+  for (let i = 0; ; i++) {
+    try {
+      execFileSync('ssh-add', [k], { env, stdio: 'ignore' });
+      break;
+    } catch (err) {
+      if (i > 40) throw err;
+      await new Promise((r) => setTimeout(r, 50)); // the agent socket is not there yet
+    }
+  }
+  const { signCommand } = await import('../../src/cli/commands/sign.js');
+  const io = bufferIo();
+  t.is(await signCommand({ dir, key: k, name: 'frank@example.com', role: 'approved' }, io, env), 0);
+  t.is(await signCommand({ dir, key: `${k}.pub`, name: 'frank@example.com', role: 'prepared' }, bufferIo(), env), 0);
+  const signers = allowed([line('frank@example.com', k)]);
+  const r = await run('verify', dir, '--allowed-signers', signers);
+  t.is(r.code, 0, r.out);
+  t.is(r.out.match(/^good /gm)?.length, 2);
+  for (const sig of readdirSync(join(dir, 'signatures')).filter((f) => f.endsWith('.sig'))) {
+    const out = execFileSync(
+      'ssh-keygen',
+      [
+        '-Y',
+        'verify',
+        '-f',
+        signers,
+        '-I',
+        'frank@example.com',
+        '-n',
+        'pveaudit-report',
+        '-s',
+        join(dir, 'signatures', sig),
+      ],
+      { input: readFileSync(join(dir, 'manifest.json')), encoding: 'utf8' },
+    );
+    t.regex(out, /Good/);
+  }
+  // a key the agent does not hold: the message says so, with its fingerprint
+  const other = key('grace');
+  const missing = await signCommand({ dir, key: `${other}.pub` }, bufferIo(), env).catch((e: Error) => e);
+  t.regex(String(missing), /ssh-agent does not hold SHA256:/);
 });

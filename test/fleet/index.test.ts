@@ -36,7 +36,9 @@ const clean = (r: Report) => {
 
 test('index lists the newest run per host, worst first; incomplete, unreadable and stale runs stand out', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'pa-index-'));
-  put(root, 'pve-ok', '20261203T100000Z', clean);
+  const ok = put(root, 'pve-ok', '20261203T100000Z', clean);
+  mkdirSync(join(ok, 'signatures'));
+  writeFileSync(join(ok, 'signatures', '20261203T100500Z-reviewed-alice.sig'), 'x');
   put(root, 'pve-bad', '20261120T100000Z', clean); // older run: a clean one...
   put(root, 'pve-bad', '20261203T090000Z'); // ...the newest has the seed's findings
   symlinkSync('20261203T090000Z', join(root, 'pve-bad', 'latest'));
@@ -61,6 +63,7 @@ test('index lists the newest run per host, worst first; incomplete, unreadable a
   const by = Object.fromEntries(index.hosts.map((h) => [h.host, h]));
   t.is(by['pve-bad']?.run, '20261203T090000Z');
   t.is(by['pve-bad']?.runs, 2);
+  t.is(by['pve-bad']?.signatures, 0);
   t.is(by['pve-bad']?.worst, 'critical');
   t.is(by['pve-bad']?.rootCause, seed.rootCause?.summary ?? null);
   t.is(by['pve-bad']?.answers.length, 3);
@@ -75,9 +78,11 @@ test('index lists the newest run per host, worst first; incomplete, unreadable a
   t.is(by['pve-broken']?.status, 'unreadable');
   t.is(by['pve-ok']?.run, '20261203T100000Z', 'the .tmp- directory is never listed');
   t.false(by['pve-ok']?.attention);
+  t.is(by['pve-ok']?.signatures, 1);
   const html = readFileSync(join(root, 'index.html'), 'utf8');
   t.regex(html, /5 hosts/);
   t.regex(html, /3 need attention/);
+  t.regex(html, /1 runs, 1 sign-off/);
   t.regex(html, /<tr class="attention">\s*<td><b>pve-half/);
   t.regex(io.stdout.join('\n'), /pve-old .*<- too old/);
 

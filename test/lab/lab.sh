@@ -135,6 +135,8 @@ build_pve_tree() {
   mkdir -p "$S/node/root"
   cp /etc/skel/.bashrc /etc/skel/.profile "$S/node/root/" 2>/dev/null || : > "$S/node/root/.bashrc"
   [ "$PVE" = 1 ] || return 0
+  # PENDING=1: the files changed after the ruleset was loaded; the status stand-in says so.
+  if [ "${PENDING:-0}" = 1 ]; then : > "$S/node/pending"; fi
   mkdir -p "$etc/pve"
   for s in "${CHAIN[@]}"; do
     [ -d "$SCEN_ROOT/$s/pve" ] && cp -r "$SCEN_ROOT/$s/pve/." "$etc/pve/"
@@ -191,6 +193,20 @@ def sig(chain):
 out = [re.sub(r'PVESIG:@', lambda _: 'PVESIG:' + sig(l.split()[1]), l) for l in lines]
 open(sys.argv[2], 'w').write('\n'.join(out) + '\n')
 PY
+}
+
+# Rules an admin added by hand after pve-firewall loaded its ruleset (iptables -I / -A): one
+# iptables argument list a line in the scenario's iptables/hand.rules. Their chains keep the PVESIG
+# pve-firewall wrote, which is why pve-firewall never removes them.
+hand_rules() {
+  local f line
+  f=$(find_scen_file iptables/hand.rules)
+  [ -n "$f" ] || return 0
+  while read -r line; do
+    [ -z "$line" ] || [[ "$line" = \#* ]] && continue
+    # shellcheck disable=SC2086
+    ip netns exec "$NODE_NS" iptables $line
+  done < "$f"
 }
 
 make_keys_and_certs() {
@@ -370,7 +386,7 @@ EOF
 up() {
   local s vmid type ip mac name ns extra
   read -r -a CHAIN <<<"$(scenario_chain "$SCENARIO")"
-  PVE=1 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native
+  PVE=1 PENDING=0 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native
   for s in "${CHAIN[@]}"; do source "$SCEN_ROOT/$s/scenario.env"; done
   PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
 
@@ -404,6 +420,7 @@ up() {
 
   build_network
   [ "$PVE" = 1 ] && ip netns exec "$NODE_NS" iptables-restore < "$S/node/iptables.rules"
+  [ "$PVE" = 1 ] && hand_rules
 
   for f in "$S/pids"/guest-*; do wait_for "guest ${f##*/}" 5 is_sleeping "${f##*/}"; done
 

@@ -86,7 +86,9 @@ async function digestCheck(dir: string): Promise<{ ok: boolean; line: string } |
   } catch {
     return { ok: false, line: 'FAILED: report.json is not valid JSON' };
   }
-  if (typeof stated !== 'string') return null;
+  // every report pveaudit writes states one; without it nothing ties report.json to the evidence
+  if (typeof stated !== 'string')
+    return { ok: false, line: 'FAILED: report.json states no evidence digest, so it cannot be tied to the evidence' };
   const actual = evidenceDigest(await readBundle(dir));
   return actual === stated
     ? { ok: true, line: `ok: report.json's evidence digest ${stated.slice(0, 16)}... matches the manifest` }
