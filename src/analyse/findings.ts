@@ -1,3 +1,4 @@
+import { checkReason } from '../assess/check-reason.js';
 import { fillTemplate } from '../assess/define.js';
 import type { Fix } from '../assess/fix/types.js';
 import type { Severity } from '../schema/common.js';
@@ -65,11 +66,16 @@ export function buildFindings(
       id,
       checkId: e.check.id,
       severity,
-      title: e.check.title,
+      // The problem found, never the check's expectation (that stays in checks[]).
+      title:
+        e.result.outcome === 'error'
+          ? `Could not check: ${lowerFirst(e.check.title)}`
+          : fillTemplate(e.check.problem, e.result.vars),
       subject: e.result.subject,
       evidence: e.result.evidence ?? [],
       detail: also.length > 0 ? `${e.result.detail} ${also.join(' ')}` : e.result.detail,
       outcome: e.result.outcome === 'error' ? 'error' : 'fail',
+      reason: checkReason(e.check, e.result),
       remediation: {
         summary,
         commands: covered ? [] : rendered.commands,
@@ -130,6 +136,8 @@ function consolidate(evaluated: readonly Evaluated[]): Kept[] {
       );
   return out;
 }
+
+const lowerFirst = (s: string) => `${s.charAt(0).toLowerCase()}${s.slice(1)}`;
 
 export function countSeverities(findings: readonly Finding[]): Record<Severity, number> {
   const summary: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };

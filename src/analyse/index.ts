@@ -7,6 +7,7 @@ import { TOOL } from '../lib/version.js';
 import type { Facts } from '../schema/facts.js';
 import type { EvidenceRef, Report } from '../schema/report.js';
 import { buildAnswers } from './answers.js';
+import { countOutcomes, summariseChecks } from './checks-summary.js';
 import { buildFindings, countSeverities } from './findings.js';
 import { buildGuests } from './guests.js';
 import { addLive, driftOf, foldIntoKernel, kernelAnswers, kernelRootCause } from './live.js';
@@ -33,6 +34,8 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
   const flows = collectFlows(ctx).map((f) => evaluateFlow(ctx, f));
   addLive(ctx, flows);
   const drift = driftOf(ctx);
+  // Everything below judges flows through their effective verdict (assess/lib/verdict.ts): where
+  // flows[].live is attached, the kernel's verdict wins over the files'.
   // Offline (demo, render) the inventory and audit paths are unknown: plain placeholders that a
   // shell would not read as redirections.
   const rerun = meta.rerun ?? `pveaudit run -i INVENTORY.yml -a AUDIT.yml --limit ${facts.host.name}`;
@@ -42,6 +45,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     subject: rootCause?.flow ? `flow/${rootCause.flow}` : null,
   };
   const findings = buildFindings(evaluated, files, rerun, focus, meta.reportId);
+  const checks = summariseChecks(CHECKS, evaluated);
   return {
     schemaVersion: '1',
     tool: { name: TOOL.name, version: TOOL.version },
@@ -62,5 +66,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     intentSource: intent?.source ?? 'none',
     issues: facts.issues,
     ...(drift ? { drift } : {}),
+    checks,
+    outcomes: countOutcomes(checks),
   };
 }

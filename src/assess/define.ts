@@ -1,6 +1,7 @@
 import type { LoadedIntent } from '../intent/schema.js';
 import type { Severity } from '../schema/common.js';
 import type { Facts } from '../schema/facts.js';
+import type { Reason } from '../schema/reason.js';
 import type { CheckContext } from './context.js';
 import type { Fix } from './fix/types.js';
 
@@ -34,11 +35,14 @@ export interface CheckResult {
   missingStep?: string; // error outcome: the evidence step that could not be collected
   // A fail that is a consequence of another check's failure: analyse() reports it once, there.
   explainedBy?: Explained;
+  // The finding as data (README "Reason codes"); without it the check's own code is used (check-reason.ts).
+  reason?: Reason;
 }
 
 export interface Check {
   id: string;
-  title: string; // the secure condition, not "Ensure ..."
+  title: string; // the secure condition, not "Ensure ..." (what was verified, shown for passed checks)
+  problem: string; // the finding title: the problem found when the check fails, never the expectation
   severity: Severity;
   needs: readonly Need[];
   remediation: string; // template with {placeholders} filled from CheckResult.vars

@@ -153,11 +153,15 @@ function inFile(
           ipset: addr.slice(1).replace(/^(dc|guest|sdn)\//, ''),
           address,
         });
+      // A literal address of another host is a rule for that host; an alias or a network that
+      // misses the address is a definition that went wrong.
+      if (/^[\d.:]+$/.test(addr)) continue;
       return reason('address-mismatch', { ...own(rule), role, wanted: addr, address });
     }
     // A port miss counts only for a rule that names this flow's addresses: a rule for another
     // service of the same guest was not meant for this traffic.
-    if ((rule.source || rule.dest) && (rule.dport || rule.macro)) {
+    const names = (a: string | null, ip: string) => a !== null && a.replace(/\/(32|128)$/, '') === ip;
+    if ((names(rule.source, w.p.source) || names(rule.dest, w.p.dest)) && (rule.dport || rule.macro)) {
       if (anyMatch(relaxed(rule, place.scope, ['dport', 'proto', 'macro']), w))
         return reason('port-mismatch', {
           ...own(rule),

@@ -1,5 +1,5 @@
 import type { ANSWER_REASONS, CHECK_REASONS } from '../schema/reason.js';
-import { at, guestName, type Phrase, ruleAt, str } from './words.js';
+import { at, guestName, type Params, type Phrase, ruleAt, str } from './words.js';
 
 // What a failed or undecided check found, and the answers that no single finding states.
 
@@ -22,13 +22,25 @@ export const CHECK_PHRASES: Record<(typeof CHECK_REASONS)[number], Phrase> = {
   'check-crashed': (p) => `the check ${str(p.check)} failed to run (a pveaudit bug): ${str(p.error)}`,
 };
 
+const service = (p: Params) =>
+  p.service === 'chains-present'
+    ? 'the live ruleset has every guest chain the configuration implies'
+    : 'pve-firewall is running with no pending changes';
+const misplaced = (p: Params) => {
+  const n = Number(p.misplaced ?? 0);
+  return n > 0
+    ? `, but ${n} of its rules are meant for guests (${str(p.guests)}) and cannot govern guest traffic from cluster.fw`
+    : '';
+};
+
 export const ANSWER_PHRASES: Record<(typeof ANSWER_REASONS)[number], Phrase> = {
   'as-intended': (p) =>
     p.what === 'guests'
       ? `all ${str(p.count)} guest(s) meant to be firewalled have a .fw file with enable: 1, firewall=1 on their NICs and the intended policies`
-      : 'cluster.fw has every intended rule',
-  'as-generated': () => 'cluster.fw is exactly what the Phoenix generator writes',
-  'compiles-clean': () => 'the firewall files compile without skipped lines',
+      : `cluster.fw has every intended rule and ${service(p)}${misplaced(p)}`,
+  'as-generated': (p) =>
+    `as generated: cluster.fw is exactly what the Phoenix generator writes and ${service(p)}${misplaced(p)}`,
+  'compiles-clean': (p) => `the firewall files compile without skipped lines and ${service(p)}${misplaced(p)}`,
   'no-intent': () => 'no intent was given, so there is nothing to compare with',
   'flows-pass': (p) => `every probed flow got through (${str(p.flows)})`,
   'flows-accepted': (p) => `all ${str(p.count)} flow(s) meant to pass are accepted in simulation; no probe tried them`,

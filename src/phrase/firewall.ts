@@ -16,7 +16,7 @@ function owner(p: Params, ctx: PhraseContext): string {
   return 'the';
 }
 
-const meant = (p: Params) => `The rule meant to allow it, ${ruleAt(p)},`;
+const meant = (p: Params) => `the rule meant to allow it, ${ruleAt(p)},`;
 
 export const FIREWALL_PHRASES: Record<(typeof FIREWALL_REASONS)[number], Phrase> = {
   rule: (p) =>

@@ -178,6 +178,7 @@ export const AnswerSchema = z.object({
   question: z.enum(['rules-loaded', 'guest-firewalls-as-intended', 'packets-dropped']),
   answer: z.enum(['yes', 'no', 'unknown']),
   because: z.string(),
+  reason: ReasonSchema.optional(), // the answer as data; `because` is its wording
 });
 export type Answer = z.infer<typeof AnswerSchema>;
 
@@ -202,6 +203,18 @@ export const RootCauseSchema = z.object({
   reason: ReasonSchema.optional(),
 });
 export type RootCause = z.infer<typeof RootCauseSchema>;
+
+// Every check that ran, passed ones included: what was verified (its title states the expectation).
+export const CheckOutcomeSchema = z.enum(['passed', 'failed', 'error', 'not-applicable']);
+export const CheckSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: SeveritySchema,
+  outcome: CheckOutcomeSchema,
+  results: z.number().int().nonnegative(), // subjects it judged
+  failed: z.number().int().nonnegative(),
+});
+export type CheckSummary = z.infer<typeof CheckSummarySchema>;
 
 export const ReportSchema = z.object({
   schemaVersion: z.literal('1'),
@@ -238,5 +251,14 @@ export const ReportSchema = z.object({
   intentFile: z.object({ path: z.string(), sha256: z.string(), inEvidence: z.boolean() }).nullable().optional(),
   issues: z.array(IssueSchema).optional(), // parse problems in the collected files
   drift: z.array(DriftSchema).optional(), // live ruleset vs what the configuration compiles to
+  checks: z.array(CheckSummarySchema).optional(),
+  outcomes: z
+    .object({
+      passed: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+      error: z.number().int().nonnegative(),
+      notApplicable: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

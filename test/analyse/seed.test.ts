@@ -20,9 +20,15 @@ test("answers: rules loaded as generated, guests not as intended, packets droppe
   t.regex(answer(r, 'rules-loaded')?.because ?? '', /vm1001/);
   t.is(answer(r, 'guest-firewalls-as-intended')?.answer, 'no');
   t.is(answer(r, 'packets-dropped')?.answer, 'yes');
+  t.like(answer(r, 'packets-dropped')?.reason, {
+    code: 'policy',
+    file: 'firewall/1001.fw',
+    line: 3,
+    side: 'destination',
+  });
   t.regex(
     answer(r, 'packets-dropped')?.because ?? '',
-    /^traefik-to-portainer is dropped at VM 1001's inbound policy \(firewall\/1001\.fw line 3: policy_in: DROP\); the capture shows 3 SYNs with no reply and curl failed in the connect phase \(curl exit 28\)/,
+    /^traefik-to-portainer is dropped: .*VM 1001's inbound policy \(firewall\/1001\.fw line 3: policy_in: DROP\).*; the capture shows 3 SYNs with no reply and curl failed in the connect phase \(curl exit 28\)/,
   );
 });
 
@@ -31,7 +37,12 @@ test('root cause: the firewall, decided by firewall/1001.fw policy_in', async (t
   t.is(r.rootCause?.layer, 'firewall');
   t.is(r.rootCause?.flow, 'traefik-to-portainer');
   t.deepEqual(r.rootCause?.decidedBy, { kind: 'policy', file: 'firewall/1001.fw', line: 3, text: 'policy_in: DROP' });
-  t.regex(r.rootCause?.summary ?? '', /in cluster\.fw .* where it only filters traffic to the node/);
+  t.like(r.rootCause?.reason, {
+    code: 'rule-wrong-file',
+    file: 'firewall/cluster.fw',
+    vmid: 1001,
+    side: 'destination',
+  });
 });
 
 test('the probed flow carries simulation and both observations, and says they agree', async (t) => {

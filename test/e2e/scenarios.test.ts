@@ -56,7 +56,7 @@ e2e('seed: the dropped SYNs are in the real pcap and curl timed out; the report 
       line: 4,
       text: 'policy_in: DROP',
     });
-    t.regex(report.rootCause?.summary ?? '', /The rule meant to allow it is in cluster\.fw \(line 12:/);
+    t.like(report.rootCause?.reason, { code: 'rule-wrong-file', file: 'firewall/cluster.fw', line: 12, vmid: 1001 });
     t.is(answer(report, 'packets-dropped')?.answer, 'yes');
     t.is(answer(report, 'rules-loaded')?.answer, 'yes');
     t.regex(answer(report, 'rules-loaded')?.because ?? '', /^As generated: /);
@@ -96,7 +96,8 @@ e2e('healthy: the handshake is in the pcap and the probe got an HTTP answer', as
     t.is(flow?.observed?.probe?.phase, 'done');
     t.is(flow?.observed?.capture?.verdict, 'connected');
     t.is(flow?.simulated?.action, 'ACCEPT');
-    t.regex(report.rootCause?.summary ?? '', /^None: it works\. traefik-to-portainer connected \(HTTP 200\)/);
+    t.is(report.rootCause, null, 'nothing is wrong: no root cause');
+    t.like(answer(report, 'packets-dropped')?.reason, { code: 'flows-pass' });
     t.is(answer(report, 'packets-dropped')?.answer, 'no');
     t.false(report.findings.some((f) => f.checkId.startsWith('flow_') && f.subject === 'flow/traefik-to-portainer'));
   });
@@ -114,7 +115,7 @@ e2e('refused: the pcap shows the reset and curl exit 7', async (t) => {
     t.is(flow?.observed?.probe?.exitCode, 7);
     t.is(report.rootCause?.layer, 'service');
     t.deepEqual(report.rootCause?.decidedBy, ACCEPT_443);
-    t.regex(report.rootCause?.summary ?? '', /VM 1001 answers the SYN with a TCP reset: nothing listens on port 443/);
+    t.like(report.rootCause?.reason, { code: 'service-refused', address: '10.0.0.101', port: 443 });
     t.is(answer(report, 'packets-dropped')?.answer, 'no');
     const f = report.findings.find((x) => x.checkId === 'flow_probe_fails_past_firewall');
     t.regex(f?.remediation.summary ?? '', /Start the service on VM 1001 .* No firewall change helps/);
@@ -141,11 +142,16 @@ e2e('rejected: policy_in REJECT answers with a reset; the report blames 1001.fw 
       line: 4,
       text: 'policy_in: REJECT',
     });
-    t.regex(report.rootCause?.summary ?? '', /the SYN answered with a TCP reset \(the firewall's REJECT for TCP\)/);
+    t.like(report.rootCause?.reason, {
+      code: 'policy',
+      policy: 'REJECT',
+      file: 'firewall/1001.fw',
+      side: 'destination',
+    });
     t.is(answer(report, 'packets-dropped')?.answer, 'yes');
     t.regex(
       answer(report, 'packets-dropped')?.because ?? '',
-      /^traefik-to-portainer is rejected at VM 1001's inbound policy/,
+      /^traefik-to-portainer is rejected: .*VM 1001's inbound policy/,
     );
     t.false(report.findings.some((f) => f.checkId === 'flow_probe_fails_past_firewall'));
   });
@@ -162,10 +168,7 @@ e2e('tls: curl reaches the server and fails certificate verification (exit 60)',
     t.is(flow?.observed?.capture?.verdict, 'connected');
     t.is(report.rootCause?.layer, 'tls');
     t.deepEqual(report.rootCause?.decidedBy, ACCEPT_443);
-    t.regex(
-      report.rootCause?.summary ?? '',
-      /does not trust the certificate VM 1001 presents, checked against \/ssl\/phoenix_ca\.crt/,
-    );
+    t.like(report.rootCause?.reason, { code: 'tls-untrusted', server: 'VM 1001', cacert: '/ssl/phoenix_ca.crt' });
     t.is(answer(report, 'packets-dropped')?.answer, 'no');
     // The remediation is about the certificate and the CA, and touches no firewall file.
     const f = report.findings.find((x) => x.checkId === 'flow_probe_fails_past_firewall');

@@ -41,7 +41,7 @@ const guestRules: Record<Rule, string[]> = {
   'wrong-direction': ['OUT ACCEPT -source 10.0.0.12 -p tcp -dport 443'],
   shadowed: ['IN DROP -source 10.0.0.0/24', ALLOW],
   'port-miss': ['IN ACCEPT -source 10.0.0.12 -p tcp -dport 8443'],
-  'address-miss': ['IN ACCEPT -source 10.0.0.13 -p tcp -dport 443'],
+  'address-miss': ['IN ACCEPT -source proxy -p tcp -dport 443'],
 };
 const MISS: Record<Rule, string | null> = {
   present: null,
@@ -61,7 +61,7 @@ const MISS: Record<Rule, string | null> = {
 function files(sw: (typeof SWITCHES)[number], policy: string, rule: Rule): Record<string, string> {
   const clusterRules = rule === 'wrong-file' ? [`IN ACCEPT -source 10.0.0.12 -dest 10.0.0.101 -p tcp -dport 443`] : [];
   return {
-    'firewall/cluster.fw': `[OPTIONS]\nenable: ${sw === 'cluster-off' ? 0 : 1}\n\n[IPSET proxies]\n10.0.0.14\n\n[group webin]\nIN ACCEPT -p tcp -dport 443\n\n[RULES]\n${clusterRules.join('\n')}\n`,
+    'firewall/cluster.fw': `[OPTIONS]\nenable: ${sw === 'cluster-off' ? 0 : 1}\n\n[ALIASES]\nproxy 10.0.0.14\n\n[IPSET proxies]\n10.0.0.14\n\n[group webin]\nIN ACCEPT -p tcp -dport 443\n\n[RULES]\n${clusterRules.join('\n')}\n`,
     'firewall/1001.fw': `[OPTIONS]\nenable: ${sw === 'guest-off' ? 0 : 1}\npolicy_in: ${policy}\n\n[RULES]\n${guestRules[rule].join('\n')}\n`,
     'firewall/102.fw': '[OPTIONS]\nenable: 1\n',
     'nodes/pve/qemu-server/1001.conf': `name: portainer\nipconfig0: ip=10.0.0.101/24\nnet0: virtio=BC:24:11:5E:7A:01,bridge=vmbr0,firewall=${sw === 'nic-off' ? 0 : 1}\n`,
@@ -112,7 +112,7 @@ for (const sw of SWITCHES)
         if (want.miss === 'rule-shadowed') t.like(miss, { line: 7, byLine: 6 });
         if (want.miss === 'rule-other-nic') t.like(miss, { ruleNic: 'net1', nic: 'net0' });
         if (want.miss === 'port-mismatch') t.like(miss, { ports: '8443', port: 443 });
-        if (want.miss === 'address-mismatch') t.like(miss, { wanted: '10.0.0.13', address: '10.0.0.12' });
+        if (want.miss === 'address-mismatch') t.like(miss, { wanted: 'proxy', address: '10.0.0.12' });
       });
 
 test('the source side: a DROP policy_out on the sending guest is named as the source side', (t) => {

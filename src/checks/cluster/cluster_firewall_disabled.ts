@@ -4,6 +4,7 @@ import { defineCheck, missingStep } from '../../assess/define.js';
 export default defineCheck({
   id: 'cluster_firewall_disabled',
   title: 'The datacenter firewall is enabled',
+  problem: 'The datacenter firewall is disabled',
   severity: 'critical',
   needs: ['pve'],
   remediation: 'Set enable: 1 in [OPTIONS] of firewall/cluster.fw{why}.',

@@ -7,6 +7,7 @@ import { collectFlows } from '../../assess/lib/flows.js';
 export default defineCheck({
   id: 'flow_observation_disagrees',
   title: 'What was observed matches what the configuration decides',
+  problem: 'What was observed contradicts what the configuration decides',
   severity: 'high',
   needs: ['pve', 'captures', 'probes'],
   remediation: '{advice}',

@@ -74,6 +74,7 @@ function diagnose(ctx: CheckContext, e: FlowEval): Diagnosis | null {
 export default defineCheck({
   id: 'flow_probe_fails_past_firewall',
   title: 'Probes the firewall lets through reach a working service',
+  problem: 'A probe the firewall lets through fails past the firewall',
   severity: 'high',
   needs: ['pve', 'probes'],
   remediation: '{action}',

@@ -41,6 +41,7 @@ function fixFor(ctx: CheckContext, e: FlowEval): { fix: Fix; text: string; vmid:
 export default defineCheck({
   id: 'flow_simulated_mismatch',
   title: 'Intended flows get the intended verdict in simulation',
+  problem: 'An intended flow gets another verdict in simulation',
   severity: 'high',
   needs: ['pve', 'intent'],
   remediation: 'Add "{rule}" to {file} so {flow} is {expect}ed.',

@@ -9,6 +9,7 @@ import type { FwFile } from '../../schema/pve.js';
 export default defineCheck({
   id: 'group_reference_case_mismatch',
   title: 'GROUP rules name an existing security group, in lower case',
+  problem: 'A GROUP rule names no existing security group',
   severity: 'high',
   needs: ['pve'],
   remediation: 'Write the group name as Proxmox stores it: "{fixed}" on line {line} of {file}.',

@@ -14,6 +14,7 @@ import {
 export default defineCheck({
   id: 'guest_firewall_disabled',
   title: 'Guest firewalls that are meant to be on have enable: 1',
+  problem: "A guest's firewall is disabled although it is meant to be on",
   severity: 'critical',
   needs: ['pve'],
   remediation: 'Set enable: 1 in [OPTIONS] of {file} so {guest} gets its firewall chains.',

@@ -15,6 +15,7 @@ import {
 export default defineCheck({
   id: 'guest_fwfile_missing',
   title: 'Firewalled guests have their own .fw file',
+  problem: 'A guest meant to be firewalled has no .fw file',
   severity: 'critical',
   needs: ['pve'],
   remediation: 'Create {file} with enable: 1{rules} so {guest} is filtered.',

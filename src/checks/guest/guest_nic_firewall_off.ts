@@ -14,6 +14,7 @@ import {
 export default defineCheck({
   id: 'guest_nic_firewall_off',
   title: 'NICs of firewalled guests have firewall=1',
+  problem: 'A NIC of a guest meant to be firewalled has firewall=0',
   severity: 'critical',
   needs: ['pve'],
   remediation: 'Set firewall=1 on {nic} of {guest}, keeping every other property of the NIC as it is.',

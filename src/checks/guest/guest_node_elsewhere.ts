@@ -6,6 +6,7 @@ import { fileMissingStep, guestLabel, guestZone, intendedGuests } from '../../as
 export default defineCheck({
   id: 'guest_node_elsewhere',
   title: 'Audited guests run on the audited node',
+  problem: 'An audited guest is not on the audited node',
   severity: 'medium',
   needs: ['pve'],
   remediation: 'Audit the node that runs {guest}: its firewall is compiled there, not on {node}.',

@@ -8,6 +8,7 @@ import { driftFix, liveDrift, liveFor } from '../../assess/lib/live.js';
 export default defineCheck({
   id: 'kernel_flow_live_differs',
   title: 'The kernel decides every flow the way the configuration does',
+  problem: 'The kernel decides a flow differently from the configuration',
   severity: 'high',
   needs: ['pve', 'ruleset'],
   remediation: '{action}',

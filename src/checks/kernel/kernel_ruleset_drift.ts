@@ -36,6 +36,7 @@ const ACTION: Record<DriftItem['code'], string> = {
 export default defineCheck({
   id: 'kernel_ruleset_drift',
   title: 'The kernel holds exactly the rules the configuration compiles to',
+  problem: 'The kernel holds rules that differ from what the configuration compiles to',
   severity: 'high',
   needs: ['pve', 'ruleset'],
   remediation: '{action}',

@@ -10,6 +10,7 @@ const KEY = /^\s*([A-Za-z_0-9]+)\s*:\s*(.*)$/;
 export default defineCheck({
   id: 'options_line_ignored',
   title: 'Every firewall option line is one Proxmox accepts',
+  problem: 'A firewall option line is ignored by Proxmox',
   severity: 'high',
   needs: ['pve'],
   remediation: 'Rewrite line {line} of {file} as "{fixed}" so Proxmox reads it.',

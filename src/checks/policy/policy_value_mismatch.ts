@@ -12,6 +12,7 @@ type Key = 'policy_in' | 'policy_out';
 export default defineCheck({
   id: 'policy_value_mismatch',
   title: 'Firewall policies are the intended ones',
+  problem: 'A firewall policy differs from the intended one',
   severity: 'high',
   needs: ['pve', 'intent'],
   remediation: 'Set {key}: {want} in {file} (it is {have}).',

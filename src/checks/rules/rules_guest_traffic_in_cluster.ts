@@ -11,6 +11,7 @@ import { placementNote } from '../../assess/lib/phoenix.js';
 import { firstPort } from '../../assess/lib/rule-target.js';
 import { parseIntendedRule, ruleKey } from '../../assess/lib/rules.js';
 import type { Severity } from '../../schema/common.js';
+import { reason } from '../../schema/reason.js';
 
 // The line to write into the guest's file: the intent's own wording of the rule when it has one.
 function guestText(ctx: CheckContext, m: Misplaced): string {
@@ -38,6 +39,7 @@ function pendingGuest(ctx: CheckContext, vmid: number, action: string): { severi
 export default defineCheck({
   id: 'rules_guest_traffic_in_cluster',
   title: "Rules for guest traffic live in the guest's .fw, not in cluster.fw",
+  problem: 'A rule for guest traffic sits in cluster.fw, where it never applies to guests',
   severity: 'high',
   needs: ['pve'],
   remediation: '{action}',
@@ -100,6 +102,14 @@ export default defineCheck({
         detail: `cluster.fw line ${rule.line} "${rule.text}" is meant for ${guest} (${target.because}), but cluster rules only filter traffic to and from the node itself; bridged guest traffic never passes them.${copy ? '' : ` ${file} has no such rule, so ${guest} does not get it.`} ${effect.text}`,
         evidence: ['pve/firewall/cluster.fw', `pve/${file}`],
         vars: { action },
+        reason: reason('rule-wrong-file', {
+          file: 'firewall/cluster.fw',
+          line: rule.line,
+          text: rule.text,
+          vmid: target.vmid,
+          direction: target.direction,
+          copied: copy !== undefined && copy !== null,
+        }),
         fix: fixes,
         verify: [`${simulateCommand(ctx, flow)}   # expect ${rule.action === 'ACCEPT' ? 'ACCEPT' : rule.action}`],
         phoenix: placementNote(ctx, rule.text, target.vmid),

@@ -7,6 +7,7 @@ import { intendedScopes } from '../../assess/lib/scopes.js';
 export default defineCheck({
   id: 'rules_intended_disabled',
   title: 'Intended rules are not disabled with "|"',
+  problem: 'An intended rule is disabled with "|"',
   severity: 'high',
   needs: ['pve', 'intent'],
   remediation: 'Remove the leading "|" from line {line} of {file}.',

@@ -13,6 +13,7 @@ import { intendedScopes } from '../../assess/lib/scopes.js';
 export default defineCheck({
   id: 'rules_intended_missing',
   title: 'Every intended rule is in the live firewall file',
+  problem: 'An intended rule is missing from the firewall file',
   severity: 'high',
   needs: ['pve', 'intent'],
   remediation: 'Add "{rule}" to {file}.',

@@ -9,6 +9,7 @@ import { intendedScopes } from '../../assess/lib/scopes.js';
 export default defineCheck({
   id: 'rules_live_unexpected',
   title: 'Live firewall rules are all in the intent',
+  problem: 'A live firewall rule is not in the intent',
   severity: 'medium',
   needs: ['pve', 'intent'],
   remediation: 'Remove "{rule}" from {file}, or add it to the intent if it is wanted.',

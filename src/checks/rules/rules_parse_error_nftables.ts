@@ -6,6 +6,7 @@ import { allFwFiles, couldNotRead } from '../../assess/lib/files.js';
 export default defineCheck({
   id: 'rules_parse_error_nftables',
   title: 'Firewall files parse cleanly under the nftables backend',
+  problem: 'A firewall file does not parse under the nftables backend',
   severity: 'critical',
   needs: ['pve', 'nftablesBackend'],
   remediation:

@@ -24,6 +24,7 @@ function rewrite(text: string, kind: FwFileKind, file: string): string | null {
 export default defineCheck({
   id: 'rules_skipped_by_proxmox',
   title: 'Every rule line is one Proxmox compiles',
+  problem: 'A rule line is skipped by Proxmox',
   severity: 'high',
   needs: ['pve'],
   remediation: 'Line {line} of {file} is skipped by Proxmox ({error}): {action}.',

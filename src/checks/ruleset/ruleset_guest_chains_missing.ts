@@ -6,6 +6,7 @@ import { deviceOf, guestLabel, guestZone } from '../../assess/lib/guests.js';
 export default defineCheck({
   id: 'ruleset_guest_chains_missing',
   title: 'The live ruleset has the guest chains the configuration implies',
+  problem: 'The live ruleset lacks guest chains the configuration implies',
   severity: 'critical',
   needs: ['pve', 'ruleset'],
   remediation: 'Reload the firewall so {device} gets its chains.',

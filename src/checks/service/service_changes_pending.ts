@@ -5,6 +5,7 @@ import { readStatus } from '../../assess/lib/status.js';
 export default defineCheck({
   id: 'service_changes_pending',
   title: 'The loaded ruleset matches the firewall files',
+  problem: 'The loaded ruleset differs from the firewall files (changes pending)',
   severity: 'high',
   needs: ['status'],
   remediation: 'Review what pve-firewall would change, then load it.',

@@ -5,6 +5,7 @@ import { readStatus } from '../../assess/lib/status.js';
 export default defineCheck({
   id: 'service_firewall_not_running',
   title: 'The pve-firewall service is running',
+  problem: 'The pve-firewall service is not running',
   severity: 'critical',
   needs: ['status'],
   remediation: 'Start pve-firewall on {node}; it compiles and loads the rules within seconds.',
