@@ -103,4 +103,5 @@ export function canon(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-const sameReason = (a: Reason | undefined | null, b: Reason | undefined | null) => canon(a ?? null) === canon(b ?? null);
+const sameReason = (a: Reason | undefined | null, b: Reason | undefined | null) =>
+  canon(a ?? null) === canon(b ?? null);
