@@ -33,9 +33,9 @@ await build({
   platform: 'node',
   target: 'node20',
   // Pure-JS dependencies are bundled too (one file to load instead of dozens, no CJS export scanning);
-  // the browser and SSH libraries stay in node_modules (native addons, loaded only by the commands
-  // that use them).
-  external: ['puppeteer-core', 'node-ssh', 'ssh2'],
+  // the SSH library stays in node_modules (optional native addons, loaded only by the commands that
+  // connect) and is the one dependency the npm tarball bundles.
+  external: ['node-ssh', 'ssh2'],
   // bundled CommonJS dependencies call require() for node builtins
   banner: {
     js: "import { createRequire as __pveauditRequire } from 'node:module'; const require = __pveauditRequire(import.meta.url);",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what pveaudit and its tests need on a fresh Debian 12 machine; quick when all is present.
 #   scripts/setup.sh          npm dependencies + Chromium (enough for the demo)
-#   scripts/setup.sh --lab    also sshd, tcpdump, iptables, iproute2, poppler-utils, curl for the test lab
+#   scripts/setup.sh --lab    also sshd, tcpdump, iptables, iproute2, poppler-utils, curl for the test lab,
+#                             and ansible-core, zsh, fish (inventories compared with ansible-inventory,
+#                             completion scripts checked by their shells; those tests skip that part without)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +28,9 @@ if [[ "${1:-}" == "--lab" ]]; then
   want openssl openssl
   want python3 python3
   want ssh-agent openssh-client
+  want ansible-inventory ansible-core
+  want zsh zsh
+  want fish fish
 fi
 if ((${#need_pkgs[@]})); then
   mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | sort -u)

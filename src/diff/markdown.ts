@@ -1,3 +1,4 @@
+import { neutralise } from '../lib/safe-text.js';
 import type { ReportDiff } from '../schema/diff.js';
 import type { Finding } from '../schema/report.js';
 
@@ -80,7 +81,7 @@ export function renderDiffMarkdown(d: ReportDiff): string {
       );
     }
   }
-  return out.join('\n');
+  return neutralise(out.join('\n'));
 }
 
 export function changedNote(d: ReportDiff): string {

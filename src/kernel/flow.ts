@@ -1,4 +1,4 @@
-import { parseIp } from '../parse/ip.js';
+import { parseIp, parseIpv4 } from '../parse/ip.js';
 import type { Hop, KPacket, KRule, KTable, WalkState } from './types.js';
 import { type HopResult, type LiveAction, walkHop } from './walk.js';
 
@@ -29,10 +29,13 @@ export interface FlowWalk {
   matched: KRule[]; // every rule this packet matched, in order, across hops
 }
 
+// tap1001i0 -> fwbr1001i0 / fwln1001i0 / fwpr1001p0 (the names Proxmox gives a firewall bridge)
 const fw = (dev: string, kind: 'br' | 'ln' | 'pr') => {
-  const m = /^(?:tap|veth)(\d+)i(\d+)$/.exec(dev);
-  if (!m) return null;
-  return kind === 'pr' ? `fwpr${m[1]}p${m[2]}` : `fw${kind}${m[1]}i${m[2]}`;
+  const rest = dev.startsWith('tap') ? dev.slice(3) : dev.startsWith('veth') ? dev.slice(4) : null;
+  if (rest === null) return null;
+  const cut = rest.lastIndexOf('i');
+  if (cut < 1) return null;
+  return kind === 'pr' ? `fwpr${rest.slice(0, cut)}p${rest.slice(cut + 1)}` : `fw${kind}${rest}`;
 };
 
 // The port a guest's frames use on its main bridge, and the hop at its own fwbr (if any).
@@ -121,24 +124,25 @@ export function hopsOf(flow: LiveFlowInput): Hop[] {
 
 const PROTO = { tcp: 6, udp: 17, icmp: 1 } as const;
 
-function addrType(e: LiveEndpoint, ip: { v: 4 | 6; n: bigint }): string {
+function addrType(e: LiveEndpoint, v4: number | null, ip: { v: 4 | 6; n: bigint }): string {
   if (e.kind === 'host') return 'LOCAL';
-  if (ip.v === 4 && Number(ip.n) === 0xffffffff) return 'BROADCAST';
-  if (ip.v === 4 && Number(ip.n) >>> 28 === 14) return 'MULTICAST';
-  if (ip.v === 6 && ip.n >> 120n === 0xffn) return 'MULTICAST';
-  return 'UNICAST';
+  if (v4 !== null) return v4 === 0xffffffff ? 'BROADCAST' : v4 >>> 28 === 14 ? 'MULTICAST' : 'UNICAST';
+  return ip.n >> 120n === 0xffn ? 'MULTICAST' : 'UNICAST';
 }
 
 // The first packet of the flow: a SYN (or the first datagram / echo request) of a new connection.
 export function packetOf(flow: LiveFlowInput): KPacket | null {
-  const s = parseIp(flow.from.ip);
-  const d = parseIp(flow.to.ip);
+  const s4 = parseIpv4(flow.from.ip);
+  const d4 = parseIpv4(flow.to.ip);
+  // IPv4 without a bigint on the way (the common case, and the hot path)
+  const s = s4 !== null ? { v: 4 as const, n: 0n } : parseIp(flow.from.ip);
+  const d = d4 !== null ? { v: 4 as const, n: 0n } : parseIp(flow.to.ip);
   if (!s || !d || s.v !== d.v) return null;
   const icmp = flow.proto === 'icmp';
   return {
     v: s.v,
-    src4: s.v === 4 ? Number(s.n) : 0,
-    dst4: d.v === 4 ? Number(d.n) : 0,
+    src4: s4 ?? 0,
+    dst4: d4 ?? 0,
     src6: s.n,
     dst6: d.n,
     proto: PROTO[flow.proto],
@@ -149,8 +153,8 @@ export function packetOf(flow: LiveFlowInput): KPacket | null {
     icmpCode: icmp ? 0 : null,
     ctstate: 'NEW',
     srcMac: flow.from.kind === 'guest' ? (flow.from.mac?.toUpperCase() ?? null) : null,
-    srcType: addrType(flow.from, s),
-    dstType: addrType(flow.to, d),
+    srcType: addrType(flow.from, s4, s),
+    dstType: addrType(flow.to, d4, d),
   };
 }
 

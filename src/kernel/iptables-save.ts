@@ -76,6 +76,8 @@ export function parseIptablesSave(
       unknown:
         parsed.matches.find((m) => !m.known)?.text ?? (parsed.target.kind === 'unknown' ? parsed.target.text : null),
       pvesig: parsed.pvesig,
+      proto: parsed.proto,
+      states: parsed.states,
     };
     chain.rules.push(rule);
   });

@@ -1,6 +1,6 @@
 import { addrMatch, ifaceMatch, moduleMatch, optionArity, protoMatch } from './matches.js';
-import type { KMatch, KTarget, MatchCtx } from './types.js';
-import { parseMark } from './values.js';
+import { CT_BITS, type KMatch, type KTarget, type MatchCtx } from './types.js';
+import { parseMark, protoNumber } from './values.js';
 
 const BUILTIN_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK']);
 // Modules iptables loads implicitly after -p tcp / -p udp when a rule is written by hand.
@@ -10,6 +10,8 @@ export interface ParsedRule {
   matches: KMatch[];
   target: KTarget;
   pvesig: string | null;
+  proto: number; // -1: any
+  states: number; // 0: any
 }
 
 const isOptionStart = (w: string) => w === '!' || w.startsWith('-');
@@ -22,6 +24,8 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
   let module: string | null = null;
   let proto: string | null = null;
   let negate = false;
+  let protoNum = -1;
+  let states = 0;
   let i = 0;
   const take = (k: number) => {
     const a = words.slice(i + 1, i + 1 + k) as string[];
@@ -43,6 +47,8 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
     } else if (w === '-p' || w === '--protocol') {
       const [v] = take(1);
       proto = (v ?? '').toLowerCase();
+      const num = protoNumber(proto);
+      if (!n && num !== null && num !== 0) protoNum = num;
       matches.push(protoMatch(v ?? '', n));
     } else if (w === '-i' || w === '--in-interface' || w === '-o' || w === '--out-interface') {
       const [v] = take(1);
@@ -65,6 +71,11 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
         while (i + 1 + k < words.length && !isOptionStart(words[i + 1 + k] as string)) k++;
       }
       const args = take(k);
+      if (!n && (mod === 'conntrack' || mod === 'state') && (w === '--ctstate' || w === '--state'))
+        states = (args[0] ?? '')
+          .toUpperCase()
+          .split(',')
+          .reduce((b, st) => b | (CT_BITS[st] ?? 0), 0);
       if (mod === 'comment' && w === '--comment') {
         const m = /^PVESIG:(\S+)$/.exec(args[0] ?? '');
         if (m?.[1]) pvesig = m[1];
@@ -76,7 +87,7 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
       i++;
     }
   }
-  return { matches, target, pvesig };
+  return { matches, target, pvesig, proto: protoNum, states };
 }
 
 const KNOWN = new Set([

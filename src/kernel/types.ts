@@ -78,7 +78,18 @@ export interface KRule {
   target: KTarget;
   unknown: string | null; // the first match the walk does not understand
   pvesig: string | null; // the PVESIG comment's value, for the signature rule
+  // Necessary conditions read off the matches, tested inline before any match runs (hot path):
+  proto: number; // -p N (not negated), else -1
+  states: number; // conntrack/state bits required (not negated), else 0
 }
+
+export const CT_BITS: Readonly<Record<string, number>> = {
+  NEW: 1,
+  ESTABLISHED: 2,
+  RELATED: 4,
+  INVALID: 8,
+  UNTRACKED: 16,
+};
 
 export interface KChain {
   name: string;

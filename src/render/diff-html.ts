@@ -1,3 +1,4 @@
+import { neutralise } from '../lib/safe-text.js';
 import type { ReportDiff } from '../schema/diff.js';
 import type { Finding } from '../schema/report.js';
 import { diffLines } from './diff-lines.js';
@@ -81,5 +82,5 @@ export function diffMeta(d: ReportDiff): DocumentMeta {
 // The same look as the report (shared CSS), for two runs side by side.
 export function renderDiffHtml(d: ReportDiff): string {
   const t = templates();
-  return t.diff({ ...diffViewModel(d), css: t.css });
+  return neutralise(t.diff({ ...diffViewModel(d), css: t.css }));
 }

@@ -1,3 +1,4 @@
+import { neutralise } from '../lib/safe-text.js';
 import type { Report } from '../schema/report.js';
 import { documentMeta } from './doc-meta.js';
 import { location, QUESTION_ORDER, QUESTIONS, route, SEVERITY_LABEL, SEVERITY_ORDER } from './labels.js';
@@ -208,5 +209,6 @@ export function renderMarkdown(report: Report): string {
     flows(report),
     evidence(report),
   ];
-  return `${parts.map((p) => p.join('\n')).join('\n\n')}\n`;
+  // node text (comments, descriptions, curl output) may hold terminal escapes: shown, never raw
+  return neutralise(`${parts.map((p) => p.join('\n')).join('\n\n')}\n`);
 }

@@ -1,3 +1,4 @@
+import { neutralise } from '../lib/safe-text.js';
 import type { Report } from '../schema/report.js';
 import { cell, code, esc, table } from './markdown.js';
 import { summaryView } from './summary-view.js';
@@ -48,11 +49,11 @@ export function renderSummaryMarkdown(report: Report): string {
     '',
     'Electronic sign-off: `pveaudit sign REPORT_DIR --key KEY --role reviewed`; check with `pveaudit verify REPORT_DIR --allowed-signers FILE`.',
   ];
-  return `${lines.join('\n')}\n`;
+  return neutralise(`${lines.join('\n')}\n`);
 }
 
 // The HTML the summary PDF is printed from (same stylesheet as the report).
 export function renderSummaryHtml(report: Report): string {
   const t = templates();
-  return t.summary({ ...summaryView(report), css: t.css });
+  return neutralise(t.summary({ ...summaryView(report), css: t.css }));
 }
