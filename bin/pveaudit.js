@@ -2,7 +2,15 @@
 // Starts the compiled CLI in dist/ (built by `npm ci` through `prepare`, or by `npm run build`). Without
 // dist/, or with PVEAUDIT_FROM_SOURCE=1, it runs the TypeScript sources through tsx (a checkout with
 // dev dependencies), saying so when dist/ is the reason.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+
+// `pveaudit --version` alone is answered here, from the same package.json the CLI reads: scripts call
+// it to probe for the tool, and it should cost no more than starting Node.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
 
 // `pveaudit ... | head` closes the pipe early: stop quietly, as other command-line tools do.
 for (const stream of [process.stdout, process.stderr]) {

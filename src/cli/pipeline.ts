@@ -155,6 +155,8 @@ export async function writeReports(
   printer?: PdfPrinter,
   paper: Paper = 'A4',
 ): Promise<Record<string, Buffer | string>> {
-  const bundle = await readBundle(dir);
-  return renderAll(report, { evidenceText: await evidenceTexts(bundle) }, [...formats], printer, { paper });
+  // Only the HTML (and the PDF printed from it) shows evidence text: json and md never read it back.
+  const shown = formats.includes('html') || formats.includes('pdf');
+  const evidenceText = shown ? await evidenceTexts(await readBundle(dir)) : {};
+  return renderAll(report, { evidenceText }, [...formats], printer, { paper });
 }

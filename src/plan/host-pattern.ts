@@ -24,5 +24,8 @@ export function expandHostPattern(pattern: string, where: { file: string; line?:
     const mid = numeric ? String(i).padStart(width, '0') : String.fromCharCode(i);
     out.push(`${head}${mid}${tail}`);
   }
-  return out.flatMap((name) => expandHostPattern(name, where));
+  const all = out.flatMap((name) => expandHostPattern(name, where));
+  // two ranges multiply: the bound holds for the whole name, not for each range
+  if (all.length > 1000) throw new InputError(`host range "${pattern}" expands to over 1000 hosts`, where);
+  return all;
 }

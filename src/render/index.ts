@@ -41,8 +41,8 @@ export const FORMATS: Record<Format, (job: Job) => Promise<Record<string, string
   },
 };
 
-// The renderers load on first use: a json-only render never loads Handlebars, and puppeteer-core (with
-// its ~100 modules) loads only when a PDF is asked for.
+// The renderers load on first use: a json-only render never loads Handlebars, and the browser adapter
+// (src/render/pdf.ts, Chromium over the DevTools protocol) loads only when a PDF is asked for.
 export async function openPdfPrinter(opts?: { executablePath?: string }): Promise<PdfPrinter> {
   return (await import('./pdf.js')).openPdfPrinter(opts);
 }

@@ -30,7 +30,6 @@ const ALLOWED: Record<string, string[]> = {
 const ADAPTERS: Record<string, string[]> = {
   'node-ssh': ['src/collect/ssh.ts'],
   ssh2: ['src/collect/ssh.ts'],
-  'puppeteer-core': ['src/render/pdf.ts'],
   commander: ['src/cli/main.ts'],
 };
 // Modules that must stay free of I/O and process state.

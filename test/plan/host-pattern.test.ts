@@ -34,3 +34,8 @@ test('an inventory host range becomes one host per name, each with the group var
     ],
   );
 });
+
+test('two ranges in one name expand both, within the same 1000-host bound', (t) => {
+  t.deepEqual(expandHostPattern('r[1:2]n[a:b]', where), ['r1na', 'r1nb', 'r2na', 'r2nb']);
+  t.throws(() => expandHostPattern('r[1:100]n[1:100]', where), { message: /over 1000 hosts/ });
+});
