@@ -168,6 +168,9 @@ function flows(report: Report): string[] {
     code(f.service),
     f.expected,
     f.simulated ? `${f.simulated.action}${f.simulated.where ? ` at ${code(f.simulated.where)}` : ''}` : 'not simulated',
+    f.live
+      ? `${f.live.action}${f.live.where ? ` at ${code(f.live.where)}` : ''}${f.live.differs ? ' (differs)' : ''}`
+      : 'not walked',
     f.observed ? cell(f.observed.label) : 'not probed',
     `**${cell(f.verdict)}**`,
   ]);
@@ -175,7 +178,7 @@ function flows(report: Report): string[] {
     '## Flows',
     '',
     rows.length
-      ? table(['Flow', 'From → To', 'Service', 'Intended', 'Simulated', 'Observed', 'Verdict'], rows)
+      ? table(['Flow', 'From → To', 'Service', 'Intended', 'Simulated', 'Live (kernel)', 'Observed', 'Verdict'], rows)
       : '_None._',
   ];
   if (view.sequences.length) lines.push('', ...view.sequences.map((s) => `- ${esc(s.name)}: ${esc(s.sentence)}`));
