@@ -133,7 +133,8 @@ async function keepIntent(writer: BundleWriter, loaded: LoadedAudit): Promise<un
   const { audit } = loaded;
   if (audit.intent) {
     const path = `intent/${basename(audit.intent)}`;
-    await writer.addEvidence(path, await readFile(audit.intent), null);
+    // redacted like every other evidence text: a rule comment may carry a credential
+    await writer.addEvidence(path, redactSecrets(await readFile(audit.intent, 'utf8')).text, null);
     return { ...audit, intent: path };
   }
   if (audit.phoenix) {

@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../schema/common.js';
 import type { ReportDiff } from '../schema/diff.js';
+import type { Reason } from '../schema/reason.js';
 import type { Finding, Flow, Report } from '../schema/report.js';
 
 const bySeverity = (a: Finding, b: Finding) =>
@@ -16,7 +17,12 @@ export function diffReports(before: Report, after: Report): ReportDiff {
     .sort(bySeverity)
     .map((f) => {
       const was = oldById.get(f.id)!;
-      return { finding: f, severityBefore: was.severity, changed: was.severity !== f.severity };
+      return {
+        finding: f,
+        severityBefore: was.severity,
+        changed: was.severity !== f.severity,
+        reasonChanged: f.reason !== undefined && was.reason !== undefined && !sameReason(was.reason, f.reason),
+      };
     });
 
   return {
@@ -26,12 +32,25 @@ export function diffReports(before: Report, after: Report): ReportDiff {
     sameHost: before.host.name === after.host.name,
     findings: { new: added, resolved, persisting },
     flows: diffFlows(before.flows, after.flows),
-    answers: ['rules-loaded', 'guest-firewalls-as-intended', 'packets-dropped'].map((q) => ({
-      question: q,
-      before: before.answers.find((a) => a.question === q)?.answer ?? null,
-      after: after.answers.find((a) => a.question === q)?.answer ?? null,
-    })),
-    rootCause: { before: before.rootCause?.summary ?? null, after: after.rootCause?.summary ?? null },
+    answers: ['rules-loaded', 'guest-firewalls-as-intended', 'packets-dropped'].map((q) => {
+      const b = before.answers.find((a) => a.question === q);
+      const a = after.answers.find((x) => x.question === q);
+      return {
+        question: q,
+        before: b?.answer ?? null,
+        after: a?.answer ?? null,
+        changed: b?.answer !== a?.answer || !sameReason(b?.reason, a?.reason),
+      };
+    }),
+    rootCause: {
+      before: before.rootCause?.summary ?? null,
+      after: after.rootCause?.summary ?? null,
+      beforeReason: before.rootCause?.reason ?? null,
+      afterReason: after.rootCause?.reason ?? null,
+      changed:
+        (before.rootCause === null) !== (after.rootCause === null) ||
+        !sameReason(before.rootCause?.reason, after.rootCause?.reason),
+    },
   };
 }
 
@@ -55,7 +74,34 @@ function diffFlows(before: Flow[], after: Flow[]): ReportDiff['flows'] {
   });
 }
 
-const sameFlow = (a: Flow, b: Flow) =>
-  a.verdict === b.verdict &&
-  a.simulated?.action === b.simulated?.action &&
-  a.simulated?.decidedBy.line === b.simulated?.decidedBy.line;
+// A flow changed when its typed state did: verdicts, reasons (codes and params), what the wire
+// showed. The verdict sentence is never compared: a reworded report must not look like a change.
+const sameFlow = (a: Flow, b: Flow) => canon(flowState(a)) === canon(flowState(b));
+
+function flowState(f: Flow) {
+  const s = f.simulated;
+  return {
+    expected: f.expected,
+    action: s?.action ?? null,
+    // Reports without reasons (older runs) still compare by the deciding line.
+    reason: s?.reason ?? (s ? { kind: s.decidedBy.kind, file: s.decidedBy.file, line: s.decidedBy.line } : null),
+    miss: s?.miss ?? null,
+    capture: f.observed?.capture?.verdict ?? null,
+    probe: f.observed?.probe ? { phase: f.observed.probe.phase, exit: f.observed.probe.exitCode } : null,
+    live: f.live ? { action: f.live.action, reason: f.live.reason } : null,
+  };
+}
+
+// Stable JSON (sorted keys), so two equal reasons compare equal whatever their key order.
+export function canon(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
+const sameReason = (a: Reason | undefined | null, b: Reason | undefined | null) =>
+  canon(a ?? null) === canon(b ?? null);

@@ -3,6 +3,7 @@ import type { Report } from '../schema/report.js';
 import { documentMeta } from './doc-meta.js';
 import { location, QUESTION_ORDER, QUESTIONS, route, SEVERITY_LABEL, SEVERITY_ORDER } from './labels.js';
 import { formatElapsed, formatUtc } from './time.js';
+import { checksView, outcomeLine } from './vm-checks.js';
 import { hasAction, runbookOrder } from './vm-findings.js';
 import { flowsView } from './vm-flows.js';
 import { guestsView } from './vm-guests.js';
@@ -85,7 +86,12 @@ function answers(report: Report): string[] {
 
 function rootCause(report: Report): string[] {
   const rc = report.rootCause;
-  if (!rc) return ['## Root cause', '', '_Not determined._'];
+  if (!rc)
+    return [
+      '## Root cause',
+      '',
+      report.outcomes ? 'None: nothing the audit tried or simulated fails as it should not.' : '_Not determined._',
+    ];
   const flow = report.flows.find((f) => f.id === rc.flow);
   const lines = ['## Root cause', '', esc(rc.summary), '', `- Layer: ${esc(rc.layer)}`];
   if (rc.flow) lines.push(`- Flow: ${esc(flow ? `${flow.name} (${route(flow)})` : rc.flow)}`);
@@ -106,10 +112,14 @@ function findings(report: Report): string[] {
     code(f.checkId),
     code(f.id),
   ]);
+  const checks = checksView(report).rows.map((c) => [`${c.mark} ${c.label}`, cell(c.title), code(c.id)]);
+  const outcomes = outcomeLine(report);
   return [
     `## Findings (${counts})`,
     '',
+    ...(outcomes ? [`${outcomes}.`, ''] : []),
     rows.length ? table(['Severity', 'Finding', 'Subject', 'Check', 'Id'], rows) : '_None._',
+    ...(checks.length ? ['', '### Checks run (what was verified)', '', table(['Outcome', 'Check', 'Id'], checks)] : []),
   ];
 }
 
@@ -158,6 +168,9 @@ function flows(report: Report): string[] {
     code(f.service),
     f.expected,
     f.simulated ? `${f.simulated.action}${f.simulated.where ? ` at ${code(f.simulated.where)}` : ''}` : 'not simulated',
+    f.live
+      ? `${f.live.action}${f.live.where ? ` at ${code(f.live.where)}` : ''}${f.live.differs ? ' (differs)' : ''}`
+      : 'not walked',
     f.observed ? cell(f.observed.label) : 'not probed',
     `**${cell(f.verdict)}**`,
   ]);
@@ -165,7 +178,7 @@ function flows(report: Report): string[] {
     '## Flows',
     '',
     rows.length
-      ? table(['Flow', 'From → To', 'Service', 'Intended', 'Simulated', 'Observed', 'Verdict'], rows)
+      ? table(['Flow', 'From → To', 'Service', 'Intended', 'Simulated', 'Live (kernel)', 'Observed', 'Verdict'], rows)
       : '_None._',
   ];
   if (view.sequences.length) lines.push('', ...view.sequences.map((s) => `- ${esc(s.name)}: ${esc(s.sentence)}`));

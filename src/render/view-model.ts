@@ -2,6 +2,7 @@ import type { Report } from '../schema/report.js';
 import { documentMeta } from './doc-meta.js';
 import { answerTone, location, QUESTION_ORDER, QUESTIONS, route, SEVERITY_LABEL, SEVERITY_ORDER } from './labels.js';
 import { formatElapsed, formatUtc, formatUtcDate } from './time.js';
+import { checksView } from './vm-checks.js';
 import { evidenceView, type RenderContext } from './vm-evidence.js';
 import { findingsView, remediationView } from './vm-findings.js';
 import { flowsView } from './vm-flows.js';
@@ -45,7 +46,21 @@ export function answersView(report: Report) {
 
 function rootCauseView(report: Report) {
   const rc = report.rootCause;
-  if (!rc) return null;
+  // No root cause: nothing the audit tried or simulated failed (the reports before typed reasons
+  // said "None: it works" as a root cause).
+  if (!rc)
+    return report.outcomes
+      ? {
+          summary: 'None: nothing the audit tried or simulated fails as it should not.',
+          works: true,
+          layer: 'none',
+          flow: null,
+          flowAnchor: null,
+          where: null,
+          kind: null,
+          text: null,
+        }
+      : null;
   const flow = rc.flow === null ? undefined : report.flows.find((f) => f.id === rc.flow);
   // The analysis says "None: it works" with layer unknown (the contract has no "none" layer).
   const works = /^none\b/i.test(rc.summary);
@@ -77,6 +92,7 @@ export function buildViewModel(report: Report, ctx: RenderContext) {
       zero: report.summary[s] === 0,
     })),
     rootCause: rootCauseView(report),
+    checks: checksView(report),
     findingGroups: findingsView(report, remediation.stepOf),
     hasFindings: report.findings.length > 0,
     remediation: { steps: remediation.steps, notes: remediation.notes },

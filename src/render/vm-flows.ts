@@ -78,6 +78,7 @@ function flowRow(report: Report, flow: Flow) {
           text: sim.decidedBy.text,
         }
       : null,
+    live: liveCell(flow),
     observed: obs ? { label: obs.label, tone: toneAgainst(flow.expected, obs.outcome) } : null,
     probe: flow.observed?.probe ? probeLine(flow.observed.probe) : null,
     verdict: verdictLabel(flow).label,
@@ -122,4 +123,21 @@ function agreementText(flow: Flow): string | null {
   if (flow.agreement === 'partial') return 'config and wire agree; the intent differs';
   if (flow.agreement === 'disagree') return 'config and wire disagree';
   return null;
+}
+
+// The kernel's verdict (flows[].live) next to the files' and the wire's; `differs` when the files
+// and the loaded ruleset decide differently.
+function liveCell(flow: Flow) {
+  const live = flow.live;
+  if (!live) return null;
+  const action = live.action;
+  const outcome: Outcome = action === 'unknown' ? null : action;
+  const sim = flow.simulated?.action;
+  return {
+    action,
+    tone: action === 'unknown' ? ('neutral' as Tone) : toneAgainst(flow.expected, outcome),
+    where: live.chain ? (live.rule !== null ? `${live.chain} #${live.rule}` : `${live.chain} policy`) : null,
+    text: live.text,
+    differs: action !== 'unknown' && sim !== undefined && (sim === 'ACCEPT') !== (action === 'ACCEPT'),
+  };
 }

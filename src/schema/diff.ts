@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReasonSchema } from './reason.js';
 import { FindingSchema, FlowSchema } from './report.js';
 
 // The comparison of two reports of the same host: what is new, resolved and persisting.
@@ -29,7 +30,12 @@ export const ReportDiffSchema = z.object({
     new: z.array(FindingSchema),
     resolved: z.array(FindingSchema),
     persisting: z.array(
-      z.object({ finding: FindingSchema, severityBefore: FindingSchema.shape.severity, changed: z.boolean() }),
+      z.object({
+        finding: FindingSchema,
+        severityBefore: FindingSchema.shape.severity,
+        changed: z.boolean(),
+        reasonChanged: z.boolean().optional(), // same finding, another reason code or params
+      }),
     ),
   }),
   flows: z.array(
@@ -45,9 +51,16 @@ export const ReportDiffSchema = z.object({
       question: z.string(),
       before: z.string().nullable(),
       after: z.string().nullable(),
+      changed: z.boolean().optional(), // the answer or its reason (code, params) differ
     }),
   ),
-  rootCause: z.object({ before: z.string().nullable(), after: z.string().nullable() }),
+  rootCause: z.object({
+    before: z.string().nullable(),
+    after: z.string().nullable(),
+    beforeReason: ReasonSchema.nullable().optional(),
+    afterReason: ReasonSchema.nullable().optional(),
+    changed: z.boolean().optional(), // compared by reason code and params, never by the summary's wording
+  }),
   // Additions (second round): the one-paragraph summary that leads the diff, and the evidence files
   // that differ; absent when the diff was made from report.json files alone.
   summary: z.string().optional(),

@@ -197,3 +197,23 @@ test('when the service is the root cause, its step leads the runbook before unre
   t.true(steps.length > 1, steps.map((f) => f.checkId).join(', '));
   t.is(steps[0]?.checkId, 'flow_probe_fails_past_firewall', steps.map((f) => f.checkId).join(', '));
 });
+
+test('a probe whose name never resolved belongs to its intended flow, and no packet means no "dropped"', (t) => {
+  const r = run('rule-missing', {
+    ...captured('unanswered'),
+    probes: probe({
+      exitCode: 6,
+      phase: 'dns',
+      resolved: null,
+      connectAttempts: [],
+      connectedTo: null,
+      error: 'Could not resolve host',
+    }),
+  });
+  const flows = r.flows.filter((f) => f.to.zone === 'vm1001' && f.dport === 443);
+  t.is(flows.length, 1, 'one flow, not a second one with an unknown destination');
+  t.is(flows[0]?.source, 'both');
+  t.is(flows[0]?.observed?.probe?.phase, 'dns');
+  t.like(r.rootCause?.reason, { code: 'dns-failed', client: 'ct102' });
+  t.not(r.answers.find((a) => a.question === 'packets-dropped')?.answer, 'yes');
+});

@@ -16,7 +16,19 @@ function afterFix(): Report {
     ...rest,
     { ...first!, id: 'f-new000000001', severity: 'low', title: 'Guest firewall logs nothing', subject: 'vm1001' },
   ];
-  r.flows = r.flows.map((f) => (f.name === 'traefik-to-portainer' ? { ...f, verdict: 'pass' } : f));
+  // What changed is typed state (the probe now completes), not only the sentence.
+  r.flows = r.flows.map((f) =>
+    f.name === 'traefik-to-portainer'
+      ? {
+          ...f,
+          verdict: 'pass',
+          observed: {
+            capture: f.observed?.capture ? { ...f.observed.capture, verdict: 'connected' as const } : null,
+            probe: { exitCode: 0, phase: 'done' as const, httpStatus: 200, verdict: 'reachable (HTTP 200)' },
+          },
+        }
+      : f,
+  );
   r.startedAt = '2026-11-26T09:00:00Z';
   return r;
 }
@@ -44,6 +56,26 @@ test('flow verdict changes and unchanged flows are told apart', (t) => {
   t.is(portainer?.before?.verdict, 'fail');
   t.is(portainer?.after?.verdict, 'pass');
   t.is(d.flows.find((f) => f.name === 'traefik-to-step-ca')?.change, 'same');
+});
+
+test('a reworded verdict, summary or answer is not a change; another reason param is', (t) => {
+  const before = seed();
+  const reworded = seed();
+  reworded.flows = reworded.flows.map((f) => ({ ...f, verdict: `${f.verdict} (reworded)` }));
+  if (reworded.rootCause) reworded.rootCause = { ...reworded.rootCause, summary: 'Said differently.' };
+  reworded.answers = reworded.answers.map((a) => ({ ...a, because: 'Said differently.' }));
+  const d = diffReports(before, reworded);
+  t.true(d.flows.every((f) => f.change === 'same'));
+  t.false(d.rootCause.changed ?? true);
+  t.true(d.answers.every((a) => a.changed === false));
+  // the same flow decided by another line of the same file: a change, found through the reason
+  const moved = seed();
+  moved.flows = moved.flows.map((f) =>
+    f.simulated
+      ? { ...f, simulated: { ...f.simulated, reason: { code: 'policy', file: 'firewall/1001.fw', line: 99 } } }
+      : f,
+  );
+  t.true(diffReports(before, moved).flows.some((f) => f.change === 'changed'));
 });
 
 test('a report diffed with itself has nothing new or resolved', (t) => {

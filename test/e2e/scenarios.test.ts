@@ -142,10 +142,11 @@ e2e('rejected: policy_in REJECT answers with a reset; the report blames 1001.fw 
       line: 4,
       text: 'policy_in: REJECT',
     });
+    // The REJECT decides, but the rule meant to allow it sits in cluster.fw: that is the cause.
     t.like(report.rootCause?.reason, {
-      code: 'policy',
-      policy: 'REJECT',
-      file: 'firewall/1001.fw',
+      code: 'rule-wrong-file',
+      file: 'firewall/cluster.fw',
+      vmid: 1001,
       side: 'destination',
     });
     t.is(answer(report, 'packets-dropped')?.answer, 'yes');
