@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 N=${1:-5}
 P=${LAB_PREFIX:-pa-bench} IDX=${LAB_INDEX:-60}
 cd "$ROOT"
-node scripts/build.mjs
+build_if_stale
 W=$(mktemp -d /tmp/pa-bench-collect.XXXXXX)
 STATE=
 cleanup() {

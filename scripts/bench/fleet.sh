@@ -13,12 +13,14 @@ ANSIBLE_SIZES=${ANSIBLE_SIZES-1 10}
 MAX=$(printf '%s\n' "${SIZES[@]}" | sort -n | tail -1)
 [ "$MAX" -le 63 ] || { echo "fleet.sh: at most 63 nodes (lab indexes 1..63)" >&2; exit 2; }
 cd "$ROOT"
-node scripts/build.mjs
+build_if_stale
 W=$(mktemp -d /tmp/pa-bench-fleet.XXXXXX)
+export BENCH_LOG=$W/bench.log
 UP=()
 cleanup() {
   for i in "${UP[@]}"; do bash test/lab/lab.sh down --prefix "pa-fl$i" --state "$W/lab$i" >/dev/null 2>&1 & done
   wait
+  [ -z "${KEEP_LOG:-}" ] || cp "$W/bench.log" "$KEEP_LOG" 2>/dev/null || true
   rm -rf "$W"
 }
 trap cleanup EXIT
@@ -52,10 +54,12 @@ AUDIT_FILE=$AUDIT
 echo "fleet (load average $(loadavg)):"
 for n in "${SIZES[@]}"; do
   inventory "$n"
-  measure "pveaudit-$n-nodes-forks-$n" 1 node bin/pveaudit.js run -i "$W/inv$n.yml" -a "$AUDIT_FILE" \
-    --known-hosts "$W/kh$n" --out "$W/out$n" --format json --forks "$n"
+  # exit 2 (a host incomplete) is counted below, not a failed benchmark
+  measure "pveaudit-$n-nodes-forks-$n" 1 bash -c 'node bin/pveaudit.js "$@"; [ $? -le 2 ]' run run -i "$W/inv$n.yml" \
+    -a "$AUDIT_FILE" --known-hosts "$W/kh$n" --out "$W/out$n" --format json --forks "$n"
   ok=$(grep -l '"status": "complete"' "$W"/out"$n"/*/latest/report.json 2>/dev/null | wc -l)
   echo "    $ok of $n reports complete"
+  [ "$ok" = "$n" ] || grep -h 'incomplete\|failed' "$BENCH_LOG" | tail -5 | sed 's/^/    /'
 done
 for n in $ANSIBLE_SIZES; do
   [ -f "$W/inv$n.yml" ] || inventory "$n"

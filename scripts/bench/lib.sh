@@ -38,3 +38,9 @@ target() {
 }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# Builds dist/ only when a source is newer than the last build: benchmarks running side by side must
+# not delete the dist/ another one is running from.
+build_if_stale() {
+  if [ ! -f dist/.built ] || [ -n "$(find src templates -newer dist/.built -print -quit)" ]; then node scripts/build.mjs; fi
+}

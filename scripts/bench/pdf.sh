@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 N=${1:-7}
 MANY=20
 cd "$ROOT"
-node scripts/build.mjs
+build_if_stale
 W=$(mktemp -d /tmp/pa-bench-pdf.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 export BENCH_LOG=$W/log
@@ -34,9 +34,9 @@ echo "pdf, one report, $N runs each (load average $(loadavg)):"
 measure pveaudit-render-pdf "$N" "${BIN[@]}" render "$W/r0" --format pdf --out "$W/out"
 measure chromium-print-to-pdf "$N" "${CLI[@]}" --print-to-pdf="$W/c.pdf" "file://$HTML"
 [ -z "${BEFORE:-}" ] || measure before-render-pdf "$N" node "$BEFORE/bin/pveaudit.js" render "$W/r0" --format pdf --out "$W/out-before"
-echo "pdf, $MANY reports, 3 runs each:"
-measure "pveaudit-one-run-$MANY" 3 "${BIN[@]}" render "${DIRS[@]}" --format pdf
-measure "chromium-$MANY-runs" 3 bash -c "$(declare -f many_chromium); $(declare -p CLI W HTML MANY); many_chromium"
+echo "pdf, $MANY reports, ${MANY_RUNS:=1} run(s) each:"
+measure "pveaudit-one-run-$MANY" "$MANY_RUNS" "${BIN[@]}" render "${DIRS[@]}" --format pdf
+measure "chromium-$MANY-runs" "$MANY_RUNS" bash -c "$(declare -f many_chromium); $(declare -p CLI W HTML MANY); many_chromium"
 measure "pveaudit-$MANY-runs" 1 bash -c "$(declare -f many_pveaudit); $(declare -p BIN DIRS); many_pveaudit"
 r1=$(ratio "${MED_WALL[pveaudit-render-pdf]}" "${MED_WALL[chromium-print-to-pdf]}")
 r20=$(ratio "${MED_WALL[pveaudit-one-run-$MANY]}" "${MED_WALL[chromium-$MANY-runs]}")

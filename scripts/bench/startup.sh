@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
 N=${1:-15}
 cd "$ROOT"
-node scripts/build.mjs
+build_if_stale
 OUT=$(mktemp -d /tmp/pa-bench-startup.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 BIN=(node bin/pveaudit.js)

@@ -3,7 +3,7 @@ import type { PlanStep } from '../plan/types.js';
 import { buildBatch, splitBatch } from './batch.js';
 import { failure, type RunContext, record, stopped } from './context.js';
 import type { ExecResult } from './ssh.js';
-import { keepText } from './steps.js';
+import { keep, keepText } from './steps.js';
 
 // The capture's state on the node: what cleanup must stop and remove, whatever happens.
 export interface CaptureState {
@@ -77,26 +77,25 @@ const CAPTURED = /\bpackets? captured\b/;
 // read its log, stream the pcap back, remove the directory. Each part is recorded as its own step.
 // The cleanup part counts only when it ran to its end; otherwise (a lost connection) the run's
 // final cleanup does it, over a new connection if need be.
+// `first` (the counters read after the probes) run at the head of the same batch, before tcpdump stops.
 export async function finishCapture(
   ctx: RunContext,
   steps: PlanStep[],
   cleanup: PlanStep,
   state: CaptureState,
+  first: PlanStep[] = [],
 ): Promise<void> {
   if (!state.dir || !state.pid) return;
   const parts = [byId(steps, 'capture-stop'), byId(steps, 'capture-log'), byId(steps, 'capture-download'), cleanup];
   const commands = parts.map((p) => fillTokens(p.command, { pid: state.pid, dir: state.dir }));
   const t0 = new Date();
-  for (const p of parts) ctx.onEvent({ step: p.id, state: 'running' });
-  const batch = buildBatch(commands);
-  const timeoutSec = parts.reduce((sum, p) => sum + p.timeoutSec, 0);
+  for (const p of [...first, ...parts]) ctx.onEvent({ step: p.id, state: 'running' });
+  const batch = buildBatch([...first.map((s) => s.command), ...commands]);
+  const timeoutSec = [...first, ...parts].reduce((sum, p) => sum + p.timeoutSec, 0);
   const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
-  const [stop, log, pcap, clean] = splitBatch(r, batch, parts.length) as [
-    ExecResult,
-    ExecResult,
-    ExecResult,
-    ExecResult,
-  ];
+  const all = splitBatch(r, batch, first.length + parts.length);
+  for (const [i, s] of first.entries()) await keep(ctx, s, t0, all[i] as ExecResult);
+  const [stop, log, pcap, clean] = all.slice(first.length) as [ExecResult, ExecResult, ExecResult, ExecResult];
   const [stopStep, logStep, pcapStep, cleanStep] = parts.map((p, i) => ({ ...p, command: commands[i] as string })) as [
     PlanStep,
     PlanStep,

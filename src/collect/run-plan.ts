@@ -87,21 +87,25 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
     );
     // The probes: only once the capture listens (or failed to) and the node's facts and ruleset
     // are in; one at a time, so each one's packets are easy to tell apart in the capture.
+    // Not a Proxmox node: nothing was probed, so the capture is only removed (finally), not kept.
+    const finishing = () => Boolean(input.audit.capture && capture.dir && capture.pid) && !stopped(ctx) && !notProxmox;
+    let ranProbes = false;
     const probing = (async () => {
       await Promise.all([captureChain, reads.beforeProbes]);
       if (notProxmox || !discovery) return;
+      ranProbes = true;
       for (const probe of phaseOf('probes')) {
         if (stopped(ctx)) break;
         await runStep(ctx, probe);
       }
-      // The counters again, right after the probes: what rose in between is the probes' doing.
-      for (const step of phaseOf('counters')) if (!stopped(ctx)) await runStep(ctx, step);
+      // The counters again, right after the probes: what rose in between is the probes' doing. With
+      // a capture to finish they lead its stop batch (one round trip less), else they run here.
+      if (!finishing()) for (const step of phaseOf('counters')) if (!stopped(ctx)) await runStep(ctx, step);
     })();
     await Promise.all([captureChain, reads.done, probing]);
     const cleanup = plan.steps.find((s) => s.phase === 'cleanup');
-    // Not a Proxmox node: nothing was probed, so the capture is only removed (below), not kept.
-    if (input.audit.capture && cleanup && !stopped(ctx) && !notProxmox) {
-      await finishCapture(ctx, phaseOf('capture-stop'), cleanup, capture);
+    if (finishing() && cleanup) {
+      await finishCapture(ctx, phaseOf('capture-stop'), cleanup, capture, ranProbes ? phaseOf('counters') : []);
     }
     return outcome();
   } finally {

@@ -50,7 +50,8 @@ export async function keepText(ctx: RunContext, path: string, data: Buffer | str
   for (const red of redactions) ctx.redactions.push({ path, what: red.what, count: red.count });
 }
 
-async function keep(ctx: RunContext, step: PlanStep, startedAt: Date, r: ExecResult, pvePath?: string) {
+// Records what one step returned (run alone or as part of a batch) and keeps its evidence.
+export async function keep(ctx: RunContext, step: PlanStep, startedAt: Date, r: ExecResult, pvePath?: string) {
   const base = { id: step.id, kind: step.kind, command: step.command };
   if (step.kind === 'file') return fileResult(ctx, step, base, startedAt, r, pvePath ?? (step.pvePath as string));
   if (step.kind === 'probe') return probeResult(ctx, step, base, startedAt, r);
