@@ -88,7 +88,11 @@ export function collectFlows(ctx: CheckContext): FlowInput[] {
     // A name that never resolved still belongs to the flow it was meant for: the one intended
     // flow from the same source on the same port (with several, the name cannot tell which).
     const match =
-      to === null ? (candidates.length === 1 ? candidates[0] : undefined) : candidates.find((f) => same(f.to ?? '', to));
+      to === null
+        ? candidates.length === 1
+          ? candidates[0]
+          : undefined
+        : candidates.find((f) => same(f.to ?? '', to));
     if (match) {
       // The probe's name is what the admin calls this flow; keep the id stable on it when free.
       const id = ids.has(slug(p.probe.name)) ? match.id : uniqueId(p.probe.name);
