@@ -49,7 +49,7 @@ e2e('diff of the seed audit and the audit after the fix: the flow is now accepte
   t.is(flow.after.simulated.action, 'ACCEPT');
   t.deepEqual(
     d.answers.find((a: { question: string }) => a.question === 'packets-dropped'),
-    { question: 'packets-dropped', before: 'yes', after: 'no' },
+    { question: 'packets-dropped', before: 'yes', after: 'no', changed: true },
   );
 
   // --host picks the same two runs; the paragraph leads, the 1001.fw change is a unified diff, the PDF
