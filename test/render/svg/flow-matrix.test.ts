@@ -13,7 +13,8 @@ const row: MatrixRow = {
 
 test('one row per flow with intended, simulated, live, observed and verdict', (t) => {
   const svg = flowMatrixSvg([row, { ...row, name: 'second', simulated: { label: 'ACCEPT', tone: 'good' } }]);
-  for (const h of ['Intended', 'Simulated (config)', 'Live (kernel)', 'Observed (wire)', 'Verdict']) t.true(svg.includes(`>${h}<`), h);
+  for (const h of ['Intended', 'Simulated (config)', 'Live (kernel)', 'Observed (wire)', 'Verdict'])
+    t.true(svg.includes(`>${h}<`), h);
   t.true(svg.includes('>traefik-to-portainer<'));
   t.true(svg.includes('>second<'));
   t.true(svg.includes('>no reply (3 SYN)<'));
