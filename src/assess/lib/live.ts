@@ -137,6 +137,16 @@ export function liveDrift(ctx: CheckContext): DriftResult | null {
   return d;
 }
 
+// A drift item as data (drift[].reason and the "rules loaded" answer share it).
+export function driftReason(item: DriftItem): Reason {
+  return {
+    code: item.code,
+    chain: item.chain,
+    rule: item.rule,
+    ...(item.expected !== null ? { expected: item.expected } : {}),
+  };
+}
+
 // The shell commands that undo one drift item, and the command that proves it.
 export function driftFix(item: DriftItem): { commands: string[]; verify: string[]; phase: 'cleanup' | 'apply' } {
   if (item.code === 'hand-added' && item.spec !== null) {
