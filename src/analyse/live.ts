@@ -36,6 +36,7 @@ export function driftOf(ctx: CheckContext): Drift[] | undefined {
       chain: i.chain,
       rule: i.rule,
       ...(i.expected !== null ? { expected: i.expected } : {}),
+      ...(i.nft ? { handle: i.nft.handle } : {}),
     },
   }));
 }
