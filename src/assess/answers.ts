@@ -2,7 +2,7 @@ import { type Reason, reason } from '../schema/reason.js';
 import type { Answer } from '../schema/report.js';
 import { checkReason } from './check-reason.js';
 import type { CheckContext } from './context.js';
-import { type Check, type CheckResult, pveUnavailable } from './define.js';
+import { type Check, type CheckResult, pveGap, pveGapReason } from './define.js';
 import type { FlowEval } from './lib/flows.js';
 import { guestLabel, guestZone } from './lib/guests.js';
 import { probeReason, SENT_NOTHING } from './lib/probe-reason.js';
@@ -44,8 +44,8 @@ export function assessAnswers(ctx: CheckContext, ev: readonly Evaluated[], flows
 
 function rulesLoaded(ctx: CheckContext, ev: readonly Evaluated[]): AnswerData {
   const q = 'rules-loaded' as const;
-  const noPve = pveUnavailable(ctx.facts);
-  if (noPve) return answer(q, 'unknown', reason('not-collected', { step: noPve }));
+  const noPve = pveGap(ctx.facts);
+  if (noPve) return answer(q, 'unknown', pveGapReason(noPve));
   const blocking = failed(
     ev,
     'cluster_firewall_disabled',
@@ -106,9 +106,10 @@ const SWITCH: Record<string, Reason['code']> = {
 
 function guestsAsIntended(ctx: CheckContext, ev: readonly Evaluated[], flows: readonly FlowEval[]): AnswerData {
   const q = 'guest-firewalls-as-intended' as const;
+  // Not having looked at the node says more than not having an intent to compare with.
+  const noPve = pveGap(ctx.facts);
+  if (noPve) return answer(q, 'unknown', pveGapReason(noPve));
   if (!ctx.intent) return answer(q, 'unknown', reason('no-intent'));
-  const noPve = pveUnavailable(ctx.facts);
-  if (noPve) return answer(q, 'unknown', reason('not-collected', { step: noPve }));
   const ids = ['guest_firewall_disabled', 'guest_nic_firewall_off', 'guest_fwfile_missing', 'guest_node_elsewhere'];
   const bad = [
     ...failed(ev, ...ids),
@@ -149,8 +150,8 @@ const observedAtAll = (f: FlowEval) => Boolean(f.flow.observed?.probe || f.flow.
 
 function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): AnswerData {
   const q = 'packets-dropped' as const;
-  const noPve = pveUnavailable(ctx.facts);
-  if (noPve) return answer(q, 'unknown', reason('not-collected', { step: noPve }));
+  const noPve = pveGap(ctx.facts);
+  if (noPve) return answer(q, 'unknown', pveGapReason(noPve));
   const wanted = flows.filter((f) => f.input.expect === 'ACCEPT');
   const blocked = (f: FlowEval) => {
     const e = effectiveVerdict(f);
