@@ -78,7 +78,7 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
     return body === null ? null : { file: `commands/${id}.out`, text: body };
   };
   const kernel = nftablesBackend
-    ? undefined
+    ? { iptables: null, iptablesAfter: null, ip6tables: null, ipset: null, nft: await raw('nft-json-ruleset') }
     : {
         iptables: iptables === null ? null : { file: 'commands/iptables-save.out', text: iptables },
         iptablesAfter: await raw('iptables-save-after'),

@@ -34,6 +34,7 @@ export const KernelEvidenceSchema = z.object({
   iptablesAfter: RawEvidenceSchema.nullable(), // iptables-save -c after the probes
   ip6tables: RawEvidenceSchema.nullable(),
   ipset: RawEvidenceSchema.nullable(),
+  nft: RawEvidenceSchema.nullable().optional(), // nft -j list ruleset (host.fw nftables: 1)
 });
 export type KernelEvidenceFacts = z.infer<typeof KernelEvidenceSchema>;
 
