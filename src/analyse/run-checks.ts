@@ -1,5 +1,5 @@
 import type { CheckContext } from '../assess/context.js';
-import { type Check, type CheckResult, missingFact } from '../assess/define.js';
+import { type Check, type CheckResult, pveGap } from '../assess/define.js';
 
 export interface Evaluated {
   check: Check;
@@ -11,15 +11,16 @@ export function runChecks(checks: readonly Check[], ctx: CheckContext): Evaluate
   const out: Evaluated[] = [];
   for (const check of checks) {
     // Without the /etc/pve tree an empty configuration means "not collected": say so, judge nothing.
-    const noPve = check.needs.includes('pve') ? missingFact(ctx, 'pve') : null;
+    const noPve = check.needs.includes('pve') ? pveGap(ctx.facts) : null;
     if (noPve) {
       out.push({
         check,
         result: {
           outcome: 'error',
           subject: '/etc/pve',
-          detail: `Could not tell: the Proxmox configuration was not collected (${noPve}).`,
-          missingStep: noPve,
+          detail: `Could not tell: the Proxmox configuration was not collected (${noPve.text}).`,
+          missingStep: noPve.text,
+          ...(noPve.notProxmox ? { cause: 'not-proxmox' as const } : {}),
         },
       });
       continue;
@@ -35,6 +36,7 @@ export function runChecks(checks: readonly Check[], ctx: CheckContext): Evaluate
           subject: check.id,
           detail: `The check failed to run (a pveaudit bug): ${message}.`,
           missingStep: 'internal',
+          cause: 'crashed',
         },
       ];
     }

@@ -2,9 +2,10 @@ import { type Reason, reason } from '../schema/reason.js';
 import type { Answer } from '../schema/report.js';
 import { checkReason } from './check-reason.js';
 import type { CheckContext } from './context.js';
-import { type Check, type CheckResult, pveUnavailable } from './define.js';
+import { type Check, type CheckResult, pveGap, pveGapReason } from './define.js';
 import type { FlowEval } from './lib/flows.js';
 import { guestLabel, guestZone } from './lib/guests.js';
+import { driftReason, liveDrift } from './lib/live.js';
 import { probeReason, SENT_NOTHING } from './lib/probe-reason.js';
 import { effectiveVerdict } from './lib/verdict.js';
 
@@ -44,8 +45,8 @@ export function assessAnswers(ctx: CheckContext, ev: readonly Evaluated[], flows
 
 function rulesLoaded(ctx: CheckContext, ev: readonly Evaluated[]): AnswerData {
   const q = 'rules-loaded' as const;
-  const noPve = pveUnavailable(ctx.facts);
-  if (noPve) return answer(q, 'unknown', reason('not-collected', { step: noPve }));
+  const noPve = pveGap(ctx.facts);
+  if (noPve) return answer(q, 'unknown', pveGapReason(noPve));
   const blocking = failed(
     ev,
     'cluster_firewall_disabled',
@@ -69,6 +70,10 @@ function rulesLoaded(ctx: CheckContext, ev: readonly Evaluated[]): AnswerData {
       'unknown',
       reason('not-collected', { step: unknown.map((u) => u.result.missingStep ?? '').join('; ') }),
     );
+  // The kernel does not hold what the configuration compiles to: the rules are not (all) loaded.
+  const drift = liveDrift(ctx)?.items ?? [];
+  const firstDrift = drift[0];
+  if (firstDrift) return answer(q, 'no', driftReason(firstDrift), { more: drift.length - 1 });
   const misplaced = failed(ev, 'rules_guest_traffic_in_cluster');
   const params = {
     service: ctx.facts.status ? 'running' : 'chains-present',
@@ -106,9 +111,10 @@ const SWITCH: Record<string, Reason['code']> = {
 
 function guestsAsIntended(ctx: CheckContext, ev: readonly Evaluated[], flows: readonly FlowEval[]): AnswerData {
   const q = 'guest-firewalls-as-intended' as const;
+  // Not having looked at the node says more than not having an intent to compare with.
+  const noPve = pveGap(ctx.facts);
+  if (noPve) return answer(q, 'unknown', pveGapReason(noPve));
   if (!ctx.intent) return answer(q, 'unknown', reason('no-intent'));
-  const noPve = pveUnavailable(ctx.facts);
-  if (noPve) return answer(q, 'unknown', reason('not-collected', { step: noPve }));
   const ids = ['guest_firewall_disabled', 'guest_nic_firewall_off', 'guest_fwfile_missing', 'guest_node_elsewhere'];
   const bad = [
     ...failed(ev, ...ids),
@@ -149,11 +155,11 @@ const observedAtAll = (f: FlowEval) => Boolean(f.flow.observed?.probe || f.flow.
 
 function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): AnswerData {
   const q = 'packets-dropped' as const;
-  const noPve = pveUnavailable(ctx.facts);
-  if (noPve) return answer(q, 'unknown', reason('not-collected', { step: noPve }));
+  const noPve = pveGap(ctx.facts);
+  if (noPve) return answer(q, 'unknown', pveGapReason(noPve));
   const wanted = flows.filter((f) => f.input.expect === 'ACCEPT');
   const blocked = (f: FlowEval) => {
-    const e = effectiveVerdict(f);
+    const e = effectiveVerdict(ctx, f);
     return e.action !== null && e.action !== 'ACCEPT';
   };
   const probed = wanted.filter((f) => f.input.probe !== null && (observedAtAll(f) || f.input.probe.result === null));
@@ -166,7 +172,7 @@ function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): AnswerDa
     );
     if (dropped) {
       // The question is where packets die: the decision, not the rule that should have been there.
-      const e = effectiveVerdict(dropped.f);
+      const e = effectiveVerdict(ctx, dropped.f);
       const r = (blocked(dropped.f) ? e.reason : null) ?? dropped.r ?? reason('connect-failed', {});
       return answer(q, 'yes', r, { flow: dropped.f.input.name, flowId: dropped.f.input.id });
     }
@@ -182,12 +188,12 @@ function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): AnswerDa
   }
   const dropped = wanted.find(blocked);
   if (dropped)
-    return answer(q, 'yes', effectiveVerdict(dropped).reason ?? reason('not-simulated', {}), {
+    return answer(q, 'yes', effectiveVerdict(ctx, dropped).reason ?? reason('not-simulated', {}), {
       flow: dropped.input.name,
       flowId: dropped.input.id,
     });
   if (wanted.length === 0) return answer(q, 'unknown', reason('nothing-to-test'));
-  if (wanted.every((f) => effectiveVerdict(f).action === 'ACCEPT'))
+  if (wanted.every((f) => effectiveVerdict(ctx, f).action === 'ACCEPT'))
     return answer(q, 'no', reason('flows-accepted', { count: wanted.length }));
   return answer(
     q,

@@ -39,19 +39,15 @@ function subjectParams(subject: string): Record<string, string | number> {
 }
 
 export function checkReason(check: Check, r: CheckResult): Reason {
-  if (r.outcome === 'error')
-    return reason(
-      /not look like a Proxmox node/.test(r.missingStep ?? '')
-        ? 'not-proxmox'
-        : r.missingStep === 'internal'
-          ? 'check-crashed'
-          : 'evidence-missing',
-      {
-        step: r.missingStep ?? null,
-        check: check.id,
-        ...(r.missingStep === 'internal' ? { error: r.detail } : {}),
-      },
-    );
+  if (r.outcome === 'error') {
+    const code =
+      r.cause === 'not-proxmox' ? 'not-proxmox' : r.cause === 'crashed' ? 'check-crashed' : 'evidence-missing';
+    return reason(code, {
+      step: r.missingStep ?? null,
+      check: check.id,
+      ...(r.cause === 'crashed' ? { error: r.detail } : {}),
+    });
+  }
   if (r.reason) return r.reason;
   const code = CODE[check.id] ?? 'evidence-missing';
   // vars fill remediation prose; only short, word-like values are data worth comparing.

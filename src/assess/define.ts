@@ -1,7 +1,7 @@
 import type { LoadedIntent } from '../intent/schema.js';
 import type { Severity } from '../schema/common.js';
 import type { Facts } from '../schema/facts.js';
-import type { Reason } from '../schema/reason.js';
+import { type Reason, reason } from '../schema/reason.js';
 import type { CheckContext } from './context.js';
 import type { Fix } from './fix/types.js';
 
@@ -33,6 +33,8 @@ export interface CheckResult {
   rerunExpect?: string;
   severity?: Severity; // overrides the check's default for this result
   missingStep?: string; // error outcome: the evidence step that could not be collected
+  // error outcome: why, when it is not simply missing evidence (set by analyse/run-checks.ts)
+  cause?: 'not-proxmox' | 'crashed';
   // A fail that is a consequence of another check's failure: analyse() reports it once, there.
   explainedBy?: Explained;
   // The finding as data (README "Reason codes"); without it the check's own code is used (check-reason.ts).
@@ -69,13 +71,37 @@ export function missingStep(facts: Facts, candidates: readonly string[]): string
 
 // The /etc/pve tree and the guest list are only collected once the node proved to be Proxmox
 // (pct list and qm list ran): otherwise an empty tree means "not looked at", not "not configured".
-export function pveUnavailable(facts: Facts): string | null {
+// Not being a Proxmox node is a typed fact (facts.platform, from `pct list`'s exit code), not a
+// reading of an error message.
+export interface PveGap {
+  step: string;
+  text: string; // "pct-list (why it failed)", for could-not-tell wording
+  notProxmox: boolean;
+  exitCode: number | null;
+}
+
+export function pveGap(facts: Facts): PveGap | null {
   const failed = (step: string) => facts.missing.find((m) => m.step === step);
-  const notPve = facts.missing.find((m) => /not look like a Proxmox node/.test(m.reason));
+  const text = (step: string, fallback: string) => `${step} (${failed(step)?.reason ?? fallback})`;
+  if (facts.platform.proxmox === 'no') {
+    const step = facts.platform.step ?? 'pct-list';
+    const exitCode = facts.platform.exitCode;
+    return { step, text: text(step, `exit ${exitCode ?? '?'}`), notProxmox: true, exitCode };
+  }
   const pct = failed('pct-list');
-  const qm = failed('qm-list');
-  const why = notPve ?? (pct && qm ? pct : null);
-  return why ? `${why.step} (${why.reason})` : null;
+  if (!pct || !failed('qm-list')) return null;
+  return { step: pct.step, text: text(pct.step, 'failed'), notProxmox: false, exitCode: null };
+}
+
+export function pveUnavailable(facts: Facts): string | null {
+  return pveGap(facts)?.text ?? null;
+}
+
+// The answer to "why could this not be judged" when the Proxmox configuration is missing.
+export function pveGapReason(gap: PveGap): Reason {
+  return gap.notProxmox
+    ? reason('not-proxmox', { step: gap.step, exitCode: gap.exitCode })
+    : reason('not-collected', { step: gap.text });
 }
 
 const STEP_FOR: Partial<Record<keyof Facts, string[]>> = {

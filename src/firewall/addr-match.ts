@@ -1,5 +1,5 @@
 import { type Cidr, isCidrError, parseCidr } from '../parse/ip.js';
-import type { AddrMatcher } from './types.js';
+import type { AddrMatcher } from './crule.js';
 
 // A list of CIDRs (a rule's "-source a,b" or a single address).
 export class CidrList implements AddrMatcher {

@@ -5,17 +5,9 @@ import { isCidrError, parseCidr } from '../parse/ip.js';
 import { MACROS, type MacroEntry } from '../parse/macros.js';
 import type { FwRule } from '../schema/pve.js';
 import { CidrList, IpRange } from './addr-match.js';
-import type { IpsetIndex } from './ipset-index.js';
-import type { AddrMatcher, CRule } from './types.js';
+import type { AddrMatcher, CompileScope, CRule } from './crule.js';
 
-// Where names in a rule resolve: the guest's own definitions first, then cluster.fw.
-export interface CompileScope {
-  guestAliases?: ReadonlyMap<string, string>;
-  clusterAliases: ReadonlyMap<string, string>;
-  guestIpsets?: ReadonlyMap<string, IpsetIndex>;
-  clusterIpsets: ReadonlyMap<string, IpsetIndex>;
-  logRateLimited: boolean;
-}
+export type { CompileScope } from './crule.js';
 
 const SIM_PROTOS = new Set([6, 17, 1, 2]);
 

@@ -1,5 +1,5 @@
+import type { CRule } from './crule.js';
 import type { Packet } from './packet.js';
-import type { CRule } from './types.js';
 
 const ALL: readonly number[] = [];
 

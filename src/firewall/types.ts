@@ -1,34 +1,11 @@
-import type { IcmpType } from '../parse/fw-tables.js';
-import type { Action } from '../schema/common.js';
-import type { FwRule, GuestConfig, PveConfig } from '../schema/pve.js';
-import type { CompileScope } from './compile.js';
+import type { GuestConfig, PveConfig } from '../schema/pve.js';
+import type { AddrMatcher, CompileScope, CRule } from './crule.js';
 import type { IpsetIndex } from './ipset-index.js';
 import type { IndexedRules } from './rule-index.js';
 
 // Internal, precompiled form of the configuration used by simulate().
 
-export interface AddrMatcher {
-  has4(n: number): boolean;
-  has6(n: bigint): boolean;
-  readonly nomatch?: boolean; // an ipset with nomatch entries (pve-firewall simulate aborts on those)
-}
-
-export interface CRule {
-  rule: FwRule;
-  family: 0 | 4 | 6; // 0 = both rulesets
-  iface: string | null;
-  ifaceWild: boolean; // trailing "+"
-  proto: number | null;
-  dports: number[] | null; // flat [lo, hi, lo, hi, ...]
-  sports: number[] | null;
-  icmp: IcmpType | null;
-  icmpText: string | null; // the type as written (pve-firewall simulate compares this string)
-  src: AddrMatcher | null;
-  dst: AddrMatcher | null;
-  target: { kind: 'verdict'; action: Action } | { kind: 'group'; name: string };
-  // Why the real `pve-firewall simulate` would abort on reaching this rule, if it would.
-  simNote: string | null;
-}
+export type { AddrMatcher, CompileScope, CRule } from './crule.js';
 
 export interface GroupModel {
   name: string;

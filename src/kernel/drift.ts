@@ -22,6 +22,7 @@ export interface DriftItem {
   rule: number | null; // live position
   spec: string | null; // live rule spec, for `iptables -D chain <spec>`
   expected: string | null; // for changed and missing: the rule the configuration produces
+  nft?: { family: string; table: string; chain: string; handle: number }; // nftables: what `nft delete rule` takes
 }
 
 export interface DriftResult {

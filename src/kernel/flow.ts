@@ -30,12 +30,24 @@ export interface FlowWalk {
 }
 
 // tap1001i0 -> fwbr1001i0 / fwln1001i0 / fwpr1001p0 (the names Proxmox gives a firewall bridge)
-const fw = (dev: string, kind: 'br' | 'ln' | 'pr') => {
+function fwName(dev: string, kind: 'br' | 'ln' | 'pr'): string | null {
   const rest = dev.startsWith('tap') ? dev.slice(3) : dev.startsWith('veth') ? dev.slice(4) : null;
   if (rest === null) return null;
   const cut = rest.lastIndexOf('i');
   if (cut < 1) return null;
   return kind === 'pr' ? `fwpr${rest.slice(0, cut)}p${rest.slice(cut + 1)}` : `fw${kind}${rest}`;
+}
+
+// Names are derived once per device (a walk asks for them on every flow). Bounded: devices are few.
+const names = new Map<string, [string | null, string | null, string | null]>();
+const fw = (dev: string, kind: 'br' | 'ln' | 'pr') => {
+  let n = names.get(dev);
+  if (!n) {
+    if (names.size > 100_000) names.clear();
+    n = [fwName(dev, 'br'), fwName(dev, 'ln'), fwName(dev, 'pr')];
+    names.set(dev, n);
+  }
+  return kind === 'br' ? n[0] : kind === 'ln' ? n[1] : n[2];
 };
 
 // The port a guest's frames use on its main bridge, and the hop at its own fwbr (if any).
@@ -172,6 +184,14 @@ export function walkFlow(table: KTable, flow: LiveFlowInput): FlowWalk | null {
     if (r.action !== 'ACCEPT') break;
   }
   const last = hops[hops.length - 1] as HopResult;
-  const decided = last.action !== 'ACCEPT' ? last : ([...hops].reverse().find((h) => h.rule !== null) ?? last);
-  return { action: last.action, decided, hops, matched: hops.flatMap((h) => h.matched) };
+  let decided = last;
+  if (last.action === 'ACCEPT')
+    for (let i = hops.length - 1; i >= 0; i--)
+      if ((hops[i] as HopResult).rule !== null) {
+        decided = hops[i] as HopResult;
+        break;
+      }
+  const matched: KRule[] = [];
+  for (const h of hops) for (const r of h.matched) matched.push(r);
+  return { action: last.action, decided, hops, matched };
 }

@@ -1,9 +1,13 @@
 import { parseIpsetSave } from './ipset.js';
 import { parseIptablesSave } from './iptables-save.js';
+import { type NftRuleset, parseNftJson } from './nft.js';
 import type { KIpset, KIssue, KTable } from './types.js';
 
 export type { FlowWalk, LiveEndpoint, LiveFlowInput } from './flow.js';
 export { hopsOf, walkFlow } from './flow.js';
+export type { NChain, NftRuleset, NRule } from './nft.js';
+export type { NftFlowWalk } from './nft-flow.js';
+export { walkNftFlow } from './nft-flow.js';
 export type { KRule, KTable } from './types.js';
 export type { HopResult, LiveAction } from './walk.js';
 
@@ -18,6 +22,7 @@ export interface KernelEvidence {
   iptablesAfter: RawEvidence | null; // the same after the probes (counters)
   ip6tables: RawEvidence | null;
   ipset: RawEvidence | null;
+  nft?: RawEvidence | null; // nft -j list ruleset (proxmox-firewall, host.fw nftables: 1)
 }
 
 export interface LiveKernel {
@@ -25,6 +30,7 @@ export interface LiveKernel {
   v4After: KTable | null;
   v6: KTable | null;
   ipsets: ReadonlyMap<string, KIpset> | null;
+  nft: NftRuleset | null;
   issues: KIssue[];
 }
 
@@ -43,5 +49,18 @@ export function loadKernel(ev: KernelEvidence): LiveKernel {
     issues.push(...r.issues);
     return r.table;
   };
-  return { v4: table(ev.iptables, 4), v4After: table(ev.iptablesAfter, 4), v6: table(ev.ip6tables, 6), ipsets, issues };
+  let nft: NftRuleset | null = null;
+  if (ev.nft) {
+    const r = parseNftJson(ev.nft.text, ev.nft.file);
+    nft = r.ruleset;
+    issues.push(...r.issues);
+  }
+  return {
+    v4: table(ev.iptables, 4),
+    v4After: table(ev.iptablesAfter, 4),
+    v6: table(ev.ip6tables, 6),
+    ipsets,
+    nft,
+    issues,
+  };
 }

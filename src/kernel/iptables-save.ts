@@ -1,3 +1,4 @@
+import { packRules } from './compile.js';
 import { parseRuleWords } from './rule.js';
 import { tokenize } from './tokens.js';
 import type { KChain, KIpset, KIssue, KRule, KTable } from './types.js';
@@ -7,6 +8,7 @@ export interface ParsedTable {
   issues: KIssue[];
 }
 
+const NONE = new Int32Array(0);
 const COUNTED = /^\[(\d+):(\d+)\]\s+(.*)$/;
 const DECL = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?\s*$/;
 
@@ -31,7 +33,7 @@ export function parseIptablesSave(
       const d = DECL.exec(line);
       if (d?.[1]) {
         const policy = d[2] === 'ACCEPT' || d[2] === 'DROP' ? d[2] : null;
-        chains.set(d[1], { name: d[1], policy, rules: [] });
+        chains.set(d[1], { name: d[1], policy, rules: [], packed: NONE });
       }
     }
   }
@@ -58,7 +60,7 @@ export function parseIptablesSave(
     let chain = chains.get(chainName);
     if (!chain) {
       issues.push({ file, line: idx + 1, message: `rule for undeclared chain ${chainName}` });
-      chain = { name: chainName, policy: null, rules: [] };
+      chain = { name: chainName, policy: null, rules: [], packed: NONE };
       chains.set(chainName, chain);
     }
     const parsed = parseRuleWords(words.slice(2), ctx, names);
@@ -76,13 +78,22 @@ export function parseIptablesSave(
       unknown:
         parsed.matches.find((m) => !m.known)?.text ?? (parsed.target.kind === 'unknown' ? parsed.target.text : null),
       pvesig: parsed.pvesig,
-      proto: parsed.proto,
-      states: parsed.states,
+      proto: parsed.pre.proto,
+      states: parsed.pre.states,
+      pre: parsed.pre,
+      rest: parsed.rest,
     };
     chain.rules.push(rule);
   });
-  for (const chain of chains.values()) indexChain(chain);
-  return { table: seen ? { backend: 'iptables', family, file, chains } : null, issues };
+  const ports = new Map<string, number>();
+  for (const chain of chains.values()) {
+    indexChain(chain);
+    chain.packed = packRules(
+      chain.rules.map((r) => r.pre),
+      ports,
+    );
+  }
+  return { table: seen ? { backend: 'iptables', family, file, chains, ports } : null, issues };
 }
 
 const INDEX_FROM = 24;

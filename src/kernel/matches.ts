@@ -1,4 +1,4 @@
-import type { KMatch, KPacket, MatchCtx, Tri, WalkState } from './types.js';
+import { CT_BITS, type Inline, type KMatch, type KPacket, type MatchCtx, type Tri, type WalkState } from './types.js';
 import {
   addrHas,
   ifaceTest,
@@ -40,15 +40,21 @@ const known = (text: string, n: boolean, f: (s: WalkState) => Tri, extra: Partia
 export function addrMatch(which: 'src' | 'dst', value: string, n: boolean, opt: string): KMatch {
   const a = parseAddr(value);
   if (!a) return unknown(`${opt} ${value}`, 'not an address');
-  return known(`${opt} ${value}`, n, (s) =>
-    which === 'src' ? addrHas(a, s.p.v, s.p.src4, s.p.src6) : addrHas(a, s.p.v, s.p.dst4, s.p.dst6),
+  const inline: Inline | undefined =
+    !n && a.v === 4 ? { k: which === 'src' ? 'src4' : 'dst4', base: a.base4, mask: a.mask4 } : undefined;
+  return known(
+    `${opt} ${value}`,
+    n,
+    (s) => (which === 'src' ? addrHas(a, s.p.v, s.p.src4, s.p.src6) : addrHas(a, s.p.v, s.p.dst4, s.p.dst6)),
+    inline ? { inline } : {},
   );
 }
 
 export function protoMatch(value: string, n: boolean): KMatch {
   const num = protoNumber(value);
   if (num === null) return unknown(`-p ${value}`, 'unknown protocol');
-  return known(`-p ${value}`, n, num === 0 ? () => true : (s) => s.p.proto === num);
+  const extra: Partial<KMatch> = !n && num !== 0 ? { inline: { k: 'proto', proto: num } } : {};
+  return known(`-p ${value}`, n, num === 0 ? () => true : (s) => s.p.proto === num, extra);
 }
 
 export function ifaceMatch(which: 'in' | 'out', value: string, n: boolean): KMatch {
@@ -78,12 +84,18 @@ const hasPorts = (p: KPacket) => p.proto === 6 || p.proto === 17 || p.proto === 
 function portMatch(text: string, which: 'sport' | 'dport', value: string, n: boolean, proto: number | null): KMatch {
   const r = parsePortRange(value);
   if (!r) return unknown(text, 'bad port');
+  const extra: Partial<KMatch> = !n && proto !== null ? { inline: { k: which, lo: r[0], hi: r[1], proto } } : {};
   // -m tcp/-m udp only matches its own protocol; the port test is meaningless otherwise.
-  return known(text, n, (s) => {
-    if (proto !== null && s.p.proto !== proto) return false;
-    const port = portOf(s.p, which);
-    return port !== null && port >= r[0] && port <= r[1];
-  });
+  return known(
+    text,
+    n,
+    (s) => {
+      if (proto !== null && s.p.proto !== proto) return false;
+      const port = portOf(s.p, which);
+      return port !== null && port >= r[0] && port <= r[1];
+    },
+    extra,
+  );
 }
 
 // Builds the match for one option of `module`; args are the option's words.
@@ -137,8 +149,14 @@ export function moduleMatch(module: string, opt: string, args: string[], n: bool
     case 'conntrack':
     case 'state': {
       if (opt !== '--ctstate' && opt !== '--state') return unknown(text);
-      const states = new Set(a0.toUpperCase().split(','));
-      return known(text, n, (s) => states.has(s.p.ctstate));
+      const words = a0.toUpperCase().split(',');
+      const states = new Set(words);
+      // SNAT/DNAT and the like are not packet states the walk models: no inline test for them
+      const bits = words.every((w) => CT_BITS[w] !== undefined)
+        ? words.reduce((b, w) => b | (CT_BITS[w] as number), 0)
+        : 0;
+      const extra: Partial<KMatch> = !n && bits !== 0 ? { inline: { k: 'states', bits } } : {};
+      return known(text, n, (s) => states.has(s.p.ctstate), extra);
     }
     case 'physdev':
       return physdevMatch(text, opt, a0, n);
@@ -193,11 +211,15 @@ function physdevMatch(text: string, opt: string, value: string, n: boolean): KMa
         text,
         n,
         (s) => t(out ? s.hop.physOut : s.hop.physIn),
-        exact ? (out ? { physOut: value } : { physIn: value }) : {},
+        exact
+          ? out
+            ? { physOut: value, inline: { k: 'physOut', name: value } }
+            : { physIn: value, inline: { k: 'physIn', name: value } }
+          : {},
       );
     }
     case '--physdev-is-bridged':
-      return known(text, n, (s) => s.hop.bridged);
+      return known(text, n, (s) => s.hop.bridged, n ? {} : { inline: { k: 'bridged' } });
     case '--physdev-is-in':
       return known(text, n, (s) => s.hop.physIn !== null);
     case '--physdev-is-out':

@@ -1,6 +1,8 @@
+import { compileMatches } from './compile.js';
 import { addrMatch, ifaceMatch, moduleMatch, optionArity, protoMatch } from './matches.js';
-import { CT_BITS, type KMatch, type KTarget, type MatchCtx } from './types.js';
-import { parseMark, protoNumber } from './values.js';
+import { tokenize } from './tokens.js';
+import type { KMatch, KPre, KTarget, MatchCtx } from './types.js';
+import { parseMark } from './values.js';
 
 const BUILTIN_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK']);
 // Modules iptables loads implicitly after -p tcp / -p udp when a rule is written by hand.
@@ -10,8 +12,8 @@ export interface ParsedRule {
   matches: KMatch[];
   target: KTarget;
   pvesig: string | null;
-  proto: number; // -1: any
-  states: number; // 0: any
+  pre: KPre; // the conditions the walk tests inline
+  rest: KMatch[]; // the matches it calls
 }
 
 const isOptionStart = (w: string) => w === '!' || w.startsWith('-');
@@ -24,8 +26,6 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
   let module: string | null = null;
   let proto: string | null = null;
   let negate = false;
-  let protoNum = -1;
-  let states = 0;
   let i = 0;
   const take = (k: number) => {
     const a = words.slice(i + 1, i + 1 + k) as string[];
@@ -47,8 +47,6 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
     } else if (w === '-p' || w === '--protocol') {
       const [v] = take(1);
       proto = (v ?? '').toLowerCase();
-      const num = protoNumber(proto);
-      if (!n && num !== null && num !== 0) protoNum = num;
       matches.push(protoMatch(v ?? '', n));
     } else if (w === '-i' || w === '--in-interface' || w === '-o' || w === '--out-interface') {
       const [v] = take(1);
@@ -71,11 +69,6 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
         while (i + 1 + k < words.length && !isOptionStart(words[i + 1 + k] as string)) k++;
       }
       const args = take(k);
-      if (!n && (mod === 'conntrack' || mod === 'state') && (w === '--ctstate' || w === '--state'))
-        states = (args[0] ?? '')
-          .toUpperCase()
-          .split(',')
-          .reduce((b, st) => b | (CT_BITS[st] ?? 0), 0);
       if (mod === 'comment' && w === '--comment') {
         const m = /^PVESIG:(\S+)$/.exec(args[0] ?? '');
         if (m?.[1]) pvesig = m[1];
@@ -87,7 +80,7 @@ export function parseRuleWords(words: readonly string[], ctx: MatchCtx, chains: 
       i++;
     }
   }
-  return { matches, target, pvesig, proto: protoNum, states };
+  return { matches, target, pvesig, ...compileMatches(matches) };
 }
 
 const KNOWN = new Set([
@@ -164,4 +157,9 @@ function markTarget(conn: boolean, opts: string[], text: string): KTarget {
   if (conn && opts.includes('--restore-mark')) return { kind: 'mark', op: 'restore', xor: 0, mask: 0, conn, text };
   if (conn && opts.includes('--save-mark')) return { kind: 'mark', op: 'save', xor: 0, mask: 0, conn, text };
   return bad;
+}
+
+// The matches of a rule spec as written after "-A CHAIN" (for tests and messages).
+export function matchesOf(spec: string, ctx: MatchCtx = { ipsets: null }): KMatch[] {
+  return parseRuleWords(tokenize(spec), ctx, new Set()).matches;
 }

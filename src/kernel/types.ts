@@ -55,6 +55,36 @@ export interface KMatch {
   // A cheap index key: this match requires exactly this bridge port (no wildcard, no negation).
   physOut?: string;
   physIn?: string;
+  // The same test as plain data, which the walk runs inline instead of calling `test` (hot path).
+  inline?: Inline;
+}
+
+// A match the walk can test as a field comparison; it must mean exactly what `test` computes.
+export type Inline =
+  | { k: 'proto'; proto: number }
+  | { k: 'states'; bits: number }
+  | { k: 'src4' | 'dst4'; base: number; mask: number }
+  | { k: 'dport' | 'sport'; lo: number; hi: number; proto: number }
+  | { k: 'physIn' | 'physOut'; name: string }
+  | { k: 'bridged' };
+
+// A rule's inline tests, compiled once (field -1 / null / false: no such condition).
+export interface KPre {
+  proto: number;
+  states: number;
+  src4Mask: number; // -1: no source condition; else the packet must be v4 with (src & mask) === base
+  src4Base: number;
+  dst4Mask: number;
+  dst4Base: number;
+  dportLo: number; // -1: no condition; else proto must be dportProto and dport within [lo, hi]
+  dportHi: number;
+  dportProto: number;
+  sportLo: number;
+  sportHi: number;
+  sportProto: number;
+  physIn: string | null;
+  physOut: string | null;
+  bridged: boolean;
 }
 
 export type KTarget =
@@ -81,6 +111,8 @@ export interface KRule {
   // Necessary conditions read off the matches, tested inline before any match runs (hot path):
   proto: number; // -p N (not negated), else -1
   states: number; // conntrack/state bits required (not negated), else 0
+  pre: KPre; // the matches the walk tests inline (they imply proto and states above)
+  rest: KMatch[]; // the matches it still calls, in order
 }
 
 export const CT_BITS: Readonly<Record<string, number>> = {
@@ -95,6 +127,7 @@ export interface KChain {
   name: string;
   policy: 'ACCEPT' | 'DROP' | null; // null: a user chain
   rules: KRule[];
+  packed: Int32Array; // every rule's `pre`, packed for the walk (compile.ts); built with the table
   // Rule indexes (0-based) worth testing for a given bridge port, when the chain is large.
   byPhysOut?: Map<string, number[]>;
   byPhysIn?: Map<string, number[]>;
@@ -106,6 +139,7 @@ export interface KTable {
   family: 4 | 6;
   file: string;
   chains: Map<string, KChain>;
+  ports: Map<string, number>; // bridge port name -> the number `packed` uses for it
 }
 
 export interface KIpset {

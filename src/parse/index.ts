@@ -78,7 +78,7 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
     return body === null ? null : { file: `commands/${id}.out`, text: body };
   };
   const kernel = nftablesBackend
-    ? undefined
+    ? { iptables: null, iptablesAfter: null, ip6tables: null, ipset: null, nft: await raw('nft-json-ruleset') }
     : {
         iptables: iptables === null ? null : { file: 'commands/iptables-save.out', text: iptables },
         iptablesAfter: await raw('iptables-save-after'),
@@ -113,6 +113,7 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
   }
 
   const facts: Facts = {
+    platform: platformOf(stepById.get('pct-list')),
     host: {
       name: manifest.host.name,
       address: manifest.host.address,
@@ -133,4 +134,14 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
     issues,
   };
   return { facts, files, audit };
+}
+
+// `pct` exists on every Proxmox node: exit 127 (command not found) says this is not one, a clean
+// run says it is; anything else (timeout, lost connection, not run) cannot tell.
+export function platformOf(
+  step: { id: string; exitCode: number | null; error: string | null } | undefined,
+): Facts['platform'] {
+  if (!step) return { proxmox: 'unknown', step: null, exitCode: null };
+  const proxmox = step.exitCode === 127 ? 'no' : step.exitCode === 0 && !step.error ? 'yes' : 'unknown';
+  return { proxmox, step: step.id, exitCode: step.exitCode };
 }

@@ -5,7 +5,14 @@ import { at, guestName, type Params, type Phrase, ruleAt, str } from './words.js
 
 export const CHECK_PHRASES: Record<(typeof CHECK_REASONS)[number], Phrase> = {
   'evidence-missing': (p) => `could not tell: ${str(p.step)} was not collected`,
-  'not-proxmox': (p) => `the node does not look like a Proxmox node (${str(p.step)})`,
+  'not-proxmox': (p) =>
+    `the node does not look like a Proxmox node: ${str(p.step)}${
+      p.exitCode === 127
+        ? ' exited 127 (command not found)'
+        : typeof p.exitCode === 'number'
+          ? ` exited ${p.exitCode}`
+          : ''
+    }`,
   'firewall-not-running': (p) => `pve-firewall is not running (status: ${str(p.state)})`,
   'chains-missing': (p) => `the live ruleset has no ${str(p.chain)} chain although the configuration implies one`,
   'guest-elsewhere': (p, ctx) =>

@@ -6,7 +6,6 @@ import {
   factSteps,
   guestSteps,
   probeStep,
-  rulesetStep,
   rulesetSteps,
 } from './catalogue.js';
 import { type Discovery, type Plan, PlanSchema, type PlanStep } from './types.js';
@@ -72,6 +71,6 @@ function templ(s: PlanStep): PlanStep {
 function unresolvedRuleset(): PlanStep[] {
   return [
     ...rulesetSteps(false).map((s) => ({ ...s, when: 'unless host.fw has nftables: 1' })),
-    { ...rulesetStep(true), when: 'if host.fw has nftables: 1' },
+    ...rulesetSteps(true).map((s) => ({ ...s, when: 'if host.fw has nftables: 1' })),
   ];
 }

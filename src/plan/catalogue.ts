@@ -65,10 +65,16 @@ export function rulesetStep(nftables: boolean): PlanStep {
     : commandStep('iptables-save', 'ruleset', 30, ['iptables-save', '-c']);
 }
 
+// The same nftables ruleset as JSON (libnftables-json(5)), with rule handles: what the live walk reads.
+export function nftJsonStep(): PlanStep {
+  return commandStep('nft-json-ruleset', 'ruleset', 30, ['nft', '-j', 'list', 'ruleset']);
+}
+
 // The live ruleset the kernel enforces, all read-only: iptables-save -c (with counters, read again
-// after the probes), the ipsets its rules name, and the IPv6 table.
+// after the probes), the ipsets its rules name, and the IPv6 table; with nftables: 1, nft's ruleset
+// as text (for the reader) and as JSON (for the walk).
 export function rulesetSteps(nftables: boolean): PlanStep[] {
-  if (nftables) return [rulesetStep(true)];
+  if (nftables) return [rulesetStep(true), nftJsonStep()];
   return [
     rulesetStep(false),
     commandStep('ip6tables-save', 'ruleset', 30, ['ip6tables-save', '-c']),

@@ -47,9 +47,16 @@ function matrixRow(flow: Flow): MatrixRow {
     simulated: flow.simulated
       ? cell(flow.simulated.action, toneAgainst(flow.expected, flow.simulated.action))
       : cell('not simulated', 'none'),
+    live: liveMatrixCell(flow),
     observed: obs ? cell(obs.label, toneAgainst(flow.expected, obs.outcome)) : cell('not probed', 'none'),
     verdict: cell(verdictLabel(flow).label, verdictLabel(flow).tone),
   };
+}
+
+function liveMatrixCell(flow: Flow): MatrixCell {
+  const live = liveCell(flow);
+  if (!live) return { label: 'not walked', tone: 'none' };
+  return { label: live.action, tone: live.tone };
 }
 
 function probeLine(p: ProbeObservation): string {

@@ -9,6 +9,15 @@ import { FirewallStatusSchema, LocalnetSchema, PveConfigSchema } from './pve.js'
 export const MissingSchema = z.object({ step: z.string(), reason: z.string() });
 export type Missing = z.infer<typeof MissingSchema>;
 
+// Whether the node is a Proxmox node, read from the structured result of the step that tells
+// (`pct list`: exit 127 means the command does not exist), never from an error message's wording.
+export const PlatformSchema = z.object({
+  proxmox: z.enum(['yes', 'no', 'unknown']),
+  step: z.string().nullable(), // the step that told
+  exitCode: z.number().int().nullable(),
+});
+export type Platform = z.infer<typeof PlatformSchema>;
+
 export const RulesetFactsSchema = z.object({
   backend: z.enum(['iptables', 'nftables']),
   file: z.string(), // evidence path
@@ -25,6 +34,7 @@ export const KernelEvidenceSchema = z.object({
   iptablesAfter: RawEvidenceSchema.nullable(), // iptables-save -c after the probes
   ip6tables: RawEvidenceSchema.nullable(),
   ipset: RawEvidenceSchema.nullable(),
+  nft: RawEvidenceSchema.nullable().optional(), // nft -j list ruleset (host.fw nftables: 1)
 });
 export type KernelEvidenceFacts = z.infer<typeof KernelEvidenceSchema>;
 
@@ -36,6 +46,7 @@ export const FactsSchema = z.object({
     pveVersion: z.string().nullable(),
   }),
   pve: PveConfigSchema,
+  platform: PlatformSchema,
   nftablesBackend: z.boolean(), // host.fw nftables: 1
   status: FirewallStatusSchema.nullable(), // null = could not collect
   localnet: LocalnetSchema.nullable(),

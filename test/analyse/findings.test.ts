@@ -49,6 +49,7 @@ function notProxmoxFacts(): Facts {
     ...factsFrom({}),
     host: { name: 'pve', address: '198.18.0.2', node: 'debian', pveVersion: null },
     pve: tree.config,
+    platform: { proxmox: 'no', step: 'pct-list', exitCode: 127 },
     status: null,
     localnet: null,
     ruleset: null,
@@ -68,7 +69,8 @@ test('not a Proxmox node: every answer is unknown and names pct-list, nothing is
   t.is(r.status, 'incomplete');
   for (const a of r.answers) {
     t.is(a.answer, 'unknown', a.question);
-    t.regex(a.because, /pct-list \(pct: command not found: this host does not look like a Proxmox node\)/, a.question);
+    t.deepEqual(a.reason, { code: 'not-proxmox', step: 'pct-list', exitCode: 127 }, a.question);
+    t.regex(a.because, /does not look like a Proxmox node: pct-list exited 127/, a.question);
   }
   t.is(r.rootCause, null);
   t.false(r.findings.some((f) => f.outcome === 'fail'));
@@ -80,6 +82,28 @@ test('not a Proxmox node: every answer is unknown and names pct-list, nothing is
       ['info', 'Could not tell: pve-firewall-status'],
     ],
   );
+  t.is(r.findings[0]?.reason?.code, 'not-proxmox');
   t.regex(r.findings[0]?.detail ?? '', /leaves \d+ more check\(s\) undecided: .*rules_guest_traffic_in_cluster/);
   t.true(r.flows.every((f) => f.simulated === null && /the Proxmox configuration was not collected/.test(f.verdict)));
+});
+
+test('not Proxmox is the typed fact, not the wording of an error message', (t) => {
+  // The same failed steps, but pct list was not missing (it timed out): could not collect, not "not Proxmox".
+  const facts: Facts = {
+    ...notProxmoxFacts(),
+    platform: { proxmox: 'unknown', step: 'pct-list', exitCode: null },
+  };
+  const r = analyse(facts, baseIntent(), { ...META, incompleteSteps: facts.missing, files: {} });
+  for (const a of r.answers) {
+    t.is(a.answer, 'unknown', a.question);
+    t.not(a.reason?.code, 'not-proxmox', a.question);
+  }
+  t.false(r.findings.some((f) => f.reason?.code === 'not-proxmox'));
+  // And a message that never says so still gives not-proxmox when pct list exited 127.
+  const plain: Facts = {
+    ...notProxmoxFacts(),
+    missing: notProxmoxFacts().missing.map((m) => (m.step === 'pct-list' ? { ...m, reason: 'exit 127' } : m)),
+  };
+  const r2 = analyse(plain, baseIntent(), { ...META, incompleteSteps: plain.missing, files: {} });
+  t.true(r2.answers.every((a) => a.reason?.code === 'not-proxmox'));
 });

@@ -42,6 +42,7 @@ export function factsFrom(files: Record<string, string>, extra: Partial<Facts> =
   return {
     host: { name: 'pve', address: '10.0.0.2', node: 'pve', pveVersion: 'pve-manager/8.2.4' },
     pve: tree.config,
+    platform: { proxmox: 'yes', step: 'pct-list', exitCode: 0 },
     nftablesBackend: tree.config.host?.options.nftables?.value === '1',
     status: { enabled: true, state: 'running', pendingChanges: false, warnings: [], issues: [] },
     localnet: null,

@@ -91,6 +91,11 @@ test('a non-Proxmox host: one E_NOT_PROXMOX line, exit 2, and an incomplete repo
   );
   const report = JSON.parse(readFileSync(join(opts.out, 'node1/latest/report.json'), 'utf8'));
   t.is(report.status, 'incomplete');
+  // Read from pct list's exit code (a typed fact), not from the message above.
+  t.deepEqual(
+    report.answers.map((a: { reason: { code: string } }) => a.reason.code),
+    ['not-proxmox', 'not-proxmox', 'not-proxmox'],
+  );
   const manifest = JSON.parse(readFileSync(join(opts.out, 'node1/latest/manifest.json'), 'utf8'));
   t.regex(manifest.host.hostKeyFingerprint, /^SHA256:/);
   t.true(io.stdout[0]?.startsWith('node1: incomplete (E_NOT_PROXMOX'));

@@ -36,7 +36,11 @@ done
 # The root-side veth is "$P-m": interface names are at most 15 characters.
 [[ "$P" =~ ^pa-[a-z0-9][a-z0-9-]{0,9}$ ]] || die "--prefix must match pa-[a-z0-9-], at most 13 characters: '$P'"
 [[ "$IDX" =~ ^[0-9]{1,2}$ ]] && [ "$IDX" -le 63 ] || die "--index must be 0..63: '$IDX'"
-S=${S:-/tmp/pveaudit-lab/$P}
+# Labs in private network namespaces (/tmp/tools/isolated.sh, parallel test runs) may use the same
+# prefix at once: outside the root namespace the default state dir names the namespace too.
+NETNS=$(readlink /proc/self/ns/net)
+[ "$NETNS" = "$(readlink /proc/1/ns/net 2>/dev/null)" ] && S=${S:-/tmp/pveaudit-lab/$P} ||
+  S=${S:-/tmp/pveaudit-lab/${NETNS//[^0-9]/}/$P}
 [[ "$S" = /* ]] || S=$PWD/$S
 [ "$(id -u)" = 0 ] || die "must run as root"
 
@@ -79,6 +83,7 @@ teardown() {
     [ -e "$S/$MARKER" ] || die "refusing to remove $S: not a lab state dir (no $MARKER)"
     # Overlay and bind mounts live only in the lab's private mount namespaces; nothing to unmount here.
     rm -rf "$S"
+    rmdir "${S%/*}" 2>/dev/null || true # the namespace's own directory, once its last lab is gone
   fi
 }
 

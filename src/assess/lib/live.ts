@@ -1,6 +1,15 @@
 import { computeDrift, type DriftItem, type DriftResult } from '../../kernel/drift.js';
 import { expectedChains } from '../../kernel/expected.js';
-import { type FlowWalk, type LiveEndpoint, type LiveKernel, loadKernel, walkFlow } from '../../kernel/index.js';
+import {
+  type FlowWalk,
+  type LiveEndpoint,
+  type LiveKernel,
+  loadKernel,
+  type NftFlowWalk,
+  walkFlow,
+  walkNftFlow,
+} from '../../kernel/index.js';
+import { nftHandAdded } from '../../kernel/nft-drift.js';
 import { shellSpec } from '../../kernel/tokens.js';
 import type { Facts } from '../../schema/facts.js';
 import type { Reason } from '../../schema/reason.js';
@@ -15,13 +24,13 @@ const cache = new WeakMap<object, LiveKernel>();
 // Parsed once per analysis: the facts object is the key.
 export function liveKernel(facts: Facts): LiveKernel | null {
   const ev = facts.kernel;
-  if (!ev?.iptables) return null;
+  if (!ev?.iptables && !ev?.nft) return null;
   let k = cache.get(ev);
   if (!k) {
     k = loadKernel(ev);
     cache.set(ev, k);
   }
-  return k.v4 ? k : null;
+  return k.v4 || k.nft ? k : null;
 }
 
 const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
@@ -76,11 +85,16 @@ export function liveFor(
   },
 ): LiveResult {
   const k = liveKernel(ctx.facts);
-  if (!k?.v4) return { walk: null, verdict: null };
+  if (!k?.v4 && !k?.nft) return { walk: null, verdict: null };
   const from = liveEndpoint(ctx, flow.from);
   const to = liveEndpoint(ctx, flow.to);
   const proto = flow.proto === 'udp' || flow.proto === 'icmp' ? flow.proto : 'tcp';
   if (!from || !to || from.ip.includes(':') || to.ip.includes(':')) return { walk: null, verdict: null };
+  if (k.nft) {
+    const nw = walkNftFlow(k.nft, { from, to, proto, dport: flow.dport });
+    return { walk: null, verdict: nw ? nftVerdictOf(nw) : null };
+  }
+  if (!k.v4) return { walk: null, verdict: null };
   const walk = walkFlow(k.v4, { from, to, proto, dport: flow.dport });
   if (!walk) return { walk: null, verdict: null };
   return { walk, verdict: verdictOf(walk) };
@@ -124,21 +138,111 @@ function verdictOf(w: FlowWalk): LiveVerdict {
   };
 }
 
-// The live ruleset against what the configuration compiles to (src/kernel/drift.ts), once.
+// nftables: the chain is named with its family and table ("bridge proxmox-firewall-guests
+// guest-1001-in"), since inet and bridge tables both have a "forward"; the handle goes in the reason.
+function nftVerdictOf(w: NftFlowWalk): LiveVerdict {
+  const d = w.decided;
+  const q = (c: { family: string; table: string; name?: string; chain?: string } | null) =>
+    c ? `${c.family} ${c.table} ${c.name ?? c.chain}` : null;
+  if (w.action === 'unknown') {
+    const r = d.unknownRule;
+    const chain = r ? q(r) : q(d.chain);
+    return {
+      backend: 'nftables',
+      action: 'unknown',
+      chain,
+      rule: r?.pos ?? null,
+      text: r?.text ?? null,
+      reason: {
+        code: 'kernel-unknown',
+        chain,
+        rule: r?.pos ?? null,
+        what: d.why ?? 'unknown',
+        handle: r?.handle ?? null,
+      },
+    };
+  }
+  if (d.rule) {
+    const chain = q(d.rule) as string;
+    const macDrop = d.action === 'DROP' && /\bether saddr\b|\barp saddr ether\b/.test(d.rule.text);
+    const reason: Reason = macDrop
+      ? { code: 'mac-filtered', chain, rule: d.rule.pos, handle: d.rule.handle }
+      : { code: 'kernel-rule', chain, rule: d.rule.pos, target: d.action, handle: d.rule.handle };
+    return {
+      backend: 'nftables',
+      action: d.action as LiveVerdict['action'],
+      chain,
+      rule: d.rule.pos,
+      text: d.rule.text,
+      reason,
+    };
+  }
+  const chain = q(d.chain) ?? d.hop.hook;
+  return {
+    backend: 'nftables',
+    action: d.action as LiveVerdict['action'],
+    chain,
+    rule: null,
+    text: `policy ${d.action.toLowerCase()}`,
+    reason: { code: 'kernel-policy', chain, policy: d.action, where: d.hop.where },
+  };
+}
+
+// The live ruleset against what the configuration compiles to (src/kernel/drift.ts), once. For
+// nftables: the rules proxmox-firewall did not write (src/kernel/nft-drift.ts).
 const driftCache = new WeakMap<object, DriftResult>();
 export function liveDrift(ctx: CheckContext): DriftResult | null {
   const k = liveKernel(ctx.facts);
-  if (!k?.v4) return null;
+  if (!k?.v4 && !k?.nft) return null;
   let d = driftCache.get(k);
   if (!d) {
-    d = computeDrift(k.v4, expectedChains(ctx.facts.pve));
+    d = k.nft ? nftDrift(k.nft) : computeDrift(k.v4 as NonNullable<typeof k.v4>, expectedChains(ctx.facts.pve));
     driftCache.set(k, d);
   }
   return d;
 }
 
+// A drift item as data (drift[].reason and the "rules loaded" answer share it).
+export function driftReason(item: DriftItem): Reason {
+  return {
+    code: item.code,
+    chain: item.chain,
+    rule: item.rule,
+    ...(item.expected !== null ? { expected: item.expected } : {}),
+    ...(item.nft ? { handle: item.nft.handle } : {}),
+  };
+}
+
+function nftDrift(rs: NonNullable<LiveKernel['nft']>): DriftResult {
+  const items: DriftItem[] = nftHandAdded(rs).map((h) => ({
+    chain: h.chain,
+    kind: 'extra',
+    code: 'hand-added',
+    text: h.text,
+    rule: h.rule,
+    spec: null,
+    expected: null,
+    nft: { family: h.family, table: h.table, chain: h.chainName, handle: h.handle },
+  }));
+  return {
+    items,
+    compared: [],
+    notCompared: [{ chain: 'nftables', why: 'only rules proxmox-firewall did not write are found' }],
+  };
+}
+
 // The shell commands that undo one drift item, and the command that proves it.
 export function driftFix(item: DriftItem): { commands: string[]; verify: string[]; phase: 'cleanup' | 'apply' } {
+  if (item.nft) {
+    const { family, table, chain, handle } = item.nft;
+    return {
+      phase: 'cleanup',
+      commands: [`nft delete rule ${family} ${table} ${chain} handle ${handle}`],
+      verify: [
+        `nft -a list chain ${family} ${table} ${chain} | grep -c '# handle ${handle}$'   # expect 0: the rule is gone`,
+      ],
+    };
+  }
   if (item.code === 'hand-added' && item.spec !== null) {
     const spec = shellSpec(item.spec);
     return {

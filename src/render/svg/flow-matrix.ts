@@ -29,12 +29,13 @@ export interface MatrixRow {
   route: string; // "ct102 → vm1001 tcp/443"
   intended: MatrixCell;
   simulated: MatrixCell;
+  live: MatrixCell;
   observed: MatrixCell;
   verdict: MatrixCell;
 }
 
-const NAME_W = 190;
-const COL_W = 126;
+const NAME_W = 180;
+const COL_W = 124;
 const VERDICT_W = 130;
 const HEAD = 34;
 const ROW = 44;
@@ -56,19 +57,23 @@ function pill(cx: number, cy: number, w: number, cell: MatrixCell): string {
   );
 }
 
-// One row per flow: intended vs simulated (config) vs observed (wire), coloured by agreement with the intent.
+// One row per flow: intended vs simulated (config) vs live (kernel) vs observed (wire), coloured by agreement
+// with the intent, so the three sources of truth sit side by side.
+const HEADS = ['Intended', 'Simulated (config)', 'Live (kernel)', 'Observed (wire)'] as const;
+
 export function flowMatrixSvg(rows: readonly MatrixRow[]): string {
-  const width = NAME_W + 3 * COL_W + VERDICT_W + 2;
+  const width = NAME_W + HEADS.length * COL_W + VERDICT_W + 2;
   const height = HEAD + Math.max(rows.length, 1) * ROW + 4;
-  const cols = [NAME_W, NAME_W + COL_W, NAME_W + 2 * COL_W, NAME_W + 3 * COL_W];
-  const heads = ['Intended', 'Simulated (config)', 'Observed (wire)', 'Verdict'];
+  const cols = [...HEADS.map((_, i) => NAME_W + i * COL_W), NAME_W + HEADS.length * COL_W];
+  const heads = [...HEADS, 'Verdict'];
+  const verdictCol = HEADS.length;
   const parts = [
-    svgOpen(width, height, 'Flow matrix: intended, simulated and observed outcome per flow'),
+    svgOpen(width, height, 'Flow matrix: intended, simulated, live and observed outcome per flow'),
     `<rect x="0" y="0" width="${r(width)}" height="${HEAD}" fill="${NAVY}"/>`,
     text(10, 21, 'Flow', { size: 12, weight: 'bold', fill: '#ffffff' }),
   ];
   heads.forEach((h, i) => {
-    const w = i === 3 ? VERDICT_W : COL_W;
+    const w = i === verdictCol ? VERDICT_W : COL_W;
     parts.push(text((cols[i] ?? 0) + w / 2, 21, h, { anchor: 'middle', size: 11, weight: 'bold', fill: '#ffffff' }));
   });
   rows.forEach((row, i) => {
@@ -77,11 +82,11 @@ export function flowMatrixSvg(rows: readonly MatrixRow[]): string {
     parts.push(`<line x1="0" y1="${y + ROW}" x2="${r(width)}" y2="${y + ROW}" stroke="${LINE}" stroke-width="0.6"/>`);
     parts.push(text(10, y + 18, clip(row.name, 28), { size: 12, weight: 'bold', fill: INK }));
     parts.push(text(10, y + 34, clip(row.route, 32), { size: 10.5, fill: MUTED }));
-    const cells = [row.intended, row.simulated, row.observed];
+    const cells = [row.intended, row.simulated, row.live, row.observed];
     cells.forEach((cell, c) => {
       parts.push(pill((cols[c] ?? 0) + COL_W / 2, y + ROW / 2, COL_W - 14, cell));
     });
-    parts.push(pill((cols[3] ?? 0) + VERDICT_W / 2, y + ROW / 2, VERDICT_W - 14, row.verdict));
+    parts.push(pill((cols[verdictCol] ?? 0) + VERDICT_W / 2, y + ROW / 2, VERDICT_W - 14, row.verdict));
   });
   if (rows.length === 0)
     parts.push(text(width / 2, HEAD + 26, 'no flows in this report', { anchor: 'middle', fill: MUTED }));

@@ -6,17 +6,19 @@ const row: MatrixRow = {
   route: 'ct102 → vm1001 tcp/443',
   intended: { label: 'ACCEPT', tone: 'neutral' },
   simulated: { label: 'DROP', tone: 'bad' },
+  live: { label: 'DROP', tone: 'bad' },
   observed: { label: 'no reply (3 SYN)', tone: 'bad' },
   verdict: { label: 'fail', tone: 'bad' },
 };
 
-test('one row per flow with intended, simulated, observed and verdict', (t) => {
+test('one row per flow with intended, simulated, live, observed and verdict', (t) => {
   const svg = flowMatrixSvg([row, { ...row, name: 'second', simulated: { label: 'ACCEPT', tone: 'good' } }]);
-  for (const h of ['Intended', 'Simulated (config)', 'Observed (wire)', 'Verdict']) t.true(svg.includes(`>${h}<`), h);
+  for (const h of ['Intended', 'Simulated (config)', 'Live (kernel)', 'Observed (wire)', 'Verdict'])
+    t.true(svg.includes(`>${h}<`), h);
   t.true(svg.includes('>traefik-to-portainer<'));
   t.true(svg.includes('>second<'));
   t.true(svg.includes('>no reply (3 SYN)<'));
-  t.is(svg.split('fill="#fdecea" stroke="#c53030"').length - 1, 3 + 2, 'red pills: 3 in row one, 2 in row two');
+  t.is(svg.split('fill="#fdecea" stroke="#c53030"').length - 1, 4 + 3, 'red pills: 4 in row one, 3 in row two');
   t.is(svg.split('fill="#e6f4ea" stroke="#2f855a"').length - 1, 1);
 });
 
