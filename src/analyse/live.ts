@@ -59,7 +59,11 @@ export function kernelRootCause(ctx: CheckContext, flows: readonly FlowEval[], r
       : 'a rule of an older configuration that is still loaded'
     : pending
       ? `the loaded chain, which lacks the configuration's "${pending.text}" (the change was never applied)`
-      : 'the live ruleset, which differs from what the configuration compiles to';
+      : live.reason.code === 'arp-filtered'
+        ? "the layer-2 ARP filter (ebtables) pve-firewall builds from the NIC's ipfilter set: without ARP no packet of the flow is ever sent"
+        : live.reason.code === 'mac-filtered' && live.chain?.startsWith('ebtables ')
+          ? 'the layer-2 MAC filter (ebtables), which names a MAC the guest does not send from'
+          : 'the live ruleset, which differs from what the configuration compiles to';
   const at = live.rule !== null ? `${live.chain} rule ${live.rule} (${live.text})` : `the ${live.chain} policy`;
   const name = f.input.name;
   return {

@@ -26,4 +26,6 @@ export const KERNEL_PHRASES: Record<(typeof KERNEL_REASONS)[number], Phrase> = {
   'stale-chain': (p) => `${str(p.chain)} is still loaded although the configuration no longer produces it`,
   'chain-missing': (p) => `the kernel has no ${str(p.chain)} chain although the configuration produces one`,
   'mac-filtered': (p) => `the source MAC filter at ${place(p)} drops the frame: the packet's MAC is not the NIC's`,
+  'arp-filtered': (p) =>
+    `the ARP filter at ${place(p)} drops the ${p.frame === 'arp-reply' ? 'ARP reply' : 'ARP request'}: its sender IP is not in the NIC's ipfilter set, so the peers never learn each other's MAC`,
 };
