@@ -21,10 +21,11 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const fromSource = process.env.PVEAUDIT_FROM_SOURCE === '1';
-const built = existsSync(new URL('../dist/main.js', import.meta.url));
+const dist = new URL('../dist/main.cjs', import.meta.url).pathname;
+const built = existsSync(dist);
 let main;
 if (built && !fromSource) {
-  ({ main } = await import('../dist/main.js'));
+  ({ main } = (await import('./load-dist.js')).loadDist(dist));
 } else {
   const root = new URL('..', import.meta.url).pathname;
   let register;

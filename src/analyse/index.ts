@@ -10,7 +10,7 @@ import { buildAnswers } from './answers.js';
 import { countOutcomes, summariseChecks } from './checks-summary.js';
 import { buildFindings, countSeverities } from './findings.js';
 import { buildGuests } from './guests.js';
-import { addLive, driftOf, foldIntoKernel, kernelAnswers, kernelRootCause } from './live.js';
+import { addLive, driftOf, foldIntoKernel } from './live.js';
 import { buildRootCause } from './root-cause.js';
 import { runChecks } from './run-checks.js';
 
@@ -39,7 +39,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
   // Offline (demo, render) the inventory and audit paths are unknown: plain placeholders that a
   // shell would not read as redirections.
   const rerun = meta.rerun ?? `pveaudit run -i INVENTORY.yml -a AUDIT.yml --limit ${facts.host.name}`;
-  const rootCause = kernelRootCause(ctx, flows, buildRootCause(ctx, flows));
+  const rootCause = buildRootCause(ctx, flows);
   const focus = {
     file: rootCause?.decidedBy?.file ?? null,
     subject: rootCause?.flow ? `flow/${rootCause.flow}` : null,
@@ -55,7 +55,7 @@ export function analyse(facts: Facts, intent: LoadedIntent | null, meta: Analyse
     status: meta.incompleteSteps.length > 0 ? 'incomplete' : 'complete',
     incompleteSteps: meta.incompleteSteps,
     summary: countSeverities(findings),
-    answers: kernelAnswers(buildAnswers(ctx, evaluated, flows), drift, rootCause),
+    answers: buildAnswers(ctx, evaluated, flows),
     guests: buildGuests(ctx),
     flows: flows.map((f) => f.flow),
     rootCause,

@@ -5,6 +5,7 @@ import type { CheckContext } from './context.js';
 import { type Check, type CheckResult, pveGap, pveGapReason } from './define.js';
 import type { FlowEval } from './lib/flows.js';
 import { guestLabel, guestZone } from './lib/guests.js';
+import { driftReason, liveDrift } from './lib/live.js';
 import { probeReason, SENT_NOTHING } from './lib/probe-reason.js';
 import { effectiveVerdict } from './lib/verdict.js';
 
@@ -69,6 +70,10 @@ function rulesLoaded(ctx: CheckContext, ev: readonly Evaluated[]): AnswerData {
       'unknown',
       reason('not-collected', { step: unknown.map((u) => u.result.missingStep ?? '').join('; ') }),
     );
+  // The kernel does not hold what the configuration compiles to: the rules are not (all) loaded.
+  const drift = liveDrift(ctx)?.items ?? [];
+  const firstDrift = drift[0];
+  if (firstDrift) return answer(q, 'no', driftReason(firstDrift), { more: drift.length - 1 });
   const misplaced = failed(ev, 'rules_guest_traffic_in_cluster');
   const params = {
     service: ctx.facts.status ? 'running' : 'chains-present',
@@ -154,7 +159,7 @@ function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): AnswerDa
   if (noPve) return answer(q, 'unknown', pveGapReason(noPve));
   const wanted = flows.filter((f) => f.input.expect === 'ACCEPT');
   const blocked = (f: FlowEval) => {
-    const e = effectiveVerdict(f);
+    const e = effectiveVerdict(ctx, f);
     return e.action !== null && e.action !== 'ACCEPT';
   };
   const probed = wanted.filter((f) => f.input.probe !== null && (observedAtAll(f) || f.input.probe.result === null));
@@ -167,7 +172,7 @@ function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): AnswerDa
     );
     if (dropped) {
       // The question is where packets die: the decision, not the rule that should have been there.
-      const e = effectiveVerdict(dropped.f);
+      const e = effectiveVerdict(ctx, dropped.f);
       const r = (blocked(dropped.f) ? e.reason : null) ?? dropped.r ?? reason('connect-failed', {});
       return answer(q, 'yes', r, { flow: dropped.f.input.name, flowId: dropped.f.input.id });
     }
@@ -183,12 +188,12 @@ function packetsDropped(ctx: CheckContext, flows: readonly FlowEval[]): AnswerDa
   }
   const dropped = wanted.find(blocked);
   if (dropped)
-    return answer(q, 'yes', effectiveVerdict(dropped).reason ?? reason('not-simulated', {}), {
+    return answer(q, 'yes', effectiveVerdict(ctx, dropped).reason ?? reason('not-simulated', {}), {
       flow: dropped.input.name,
       flowId: dropped.input.id,
     });
   if (wanted.length === 0) return answer(q, 'unknown', reason('nothing-to-test'));
-  if (wanted.every((f) => effectiveVerdict(f).action === 'ACCEPT'))
+  if (wanted.every((f) => effectiveVerdict(ctx, f).action === 'ACCEPT'))
     return answer(q, 'no', reason('flows-accepted', { count: wanted.length }));
   return answer(
     q,

@@ -40,11 +40,11 @@ export function assessRootCause(ctx: CheckContext, flows: readonly FlowEval[]): 
     (probed.length > 0
       ? undefined
       : flows.find((f) => {
-          const e = effectiveVerdict(f);
+          const e = effectiveVerdict(ctx, f);
           return f.input.expect === 'ACCEPT' && e.action !== null && e.action !== 'ACCEPT';
         }));
   if (!failing) return null;
-  const e = effectiveVerdict(failing);
+  const e = effectiveVerdict(ctx, failing);
   const probe = probeReason(ctx, failing);
   const base = { flow: failing, decidedBy: e.decidedBy };
   // Failures before or after the firewall's part: the probe's own step names the cause.
@@ -56,7 +56,14 @@ export function assessRootCause(ctx: CheckContext, flows: readonly FlowEval[]): 
   )
     return { ...base, layer: LAYER[probe.code] ?? 'unknown', reason: probe, decision: e.reason };
   const blocked = blockReason(failing, e);
-  if (blocked) return { ...base, layer: 'firewall', reason: blocked, decision: blocked === e.reason ? null : e.reason };
+  // When the kernel decided, what the files would do is the other half of the story.
+  if (blocked)
+    return {
+      ...base,
+      layer: 'firewall',
+      reason: blocked,
+      decision: blocked !== e.reason ? e.reason : e.live ? (failing.sim?.reason ?? null) : null,
+    };
   if (probe && probe.code !== 'connect-failed')
     return { ...base, layer: LAYER[probe.code] ?? 'unknown', reason: probe, decision: e.reason };
   return {

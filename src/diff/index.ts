@@ -17,11 +17,13 @@ export function diffReports(before: Report, after: Report): ReportDiff {
     .sort(bySeverity)
     .map((f) => {
       const was = oldById.get(f.id)!;
+      const reasonChanged = f.reason !== undefined && was.reason !== undefined && !sameReason(was.reason, f.reason);
       return {
         finding: f,
         severityBefore: was.severity,
         changed: was.severity !== f.severity,
-        reasonChanged: f.reason !== undefined && was.reason !== undefined && !sameReason(was.reason, f.reason),
+        reasonChanged,
+        ...(reasonChanged && was.reason ? { reasonBefore: was.reason } : {}),
       };
     });
 
@@ -40,6 +42,8 @@ export function diffReports(before: Report, after: Report): ReportDiff {
         before: b?.answer ?? null,
         after: a?.answer ?? null,
         changed: b?.answer !== a?.answer || !sameReason(b?.reason, a?.reason),
+        beforeReason: b?.reason ?? null,
+        afterReason: a?.reason ?? null,
       };
     }),
     rootCause: {
@@ -68,9 +72,10 @@ function diffFlows(before: Flow[], after: Flow[]): ReportDiff['flows'] {
   return names.map((name) => {
     const b = before.find((f) => f.name === name);
     const a = after.find((f) => f.name === name);
-    const pick = (f: Flow | undefined) => (f ? { verdict: f.verdict, simulated: f.simulated } : null);
+    const pick = (f: Flow | undefined) =>
+      f ? { verdict: f.verdict, simulated: f.simulated, ...(f.live !== undefined ? { live: f.live } : {}) } : null;
     const change = !b ? 'new' : !a ? 'gone' : sameFlow(b, a) ? 'same' : 'changed';
-    return { name, change, before: pick(b), after: pick(a) };
+    return { name, change, before: pick(b), after: pick(a), reasonChanged: Boolean(b && a && !sameWhy(b, a)) };
   });
 }
 
@@ -91,6 +96,14 @@ function flowState(f: Flow) {
     live: f.live ? { action: f.live.action, reason: f.live.reason } : null,
   };
 }
+
+// The reasons behind a flow's verdict: what decided it, the rule that missed, the kernel's reason.
+export const flowReasons = (f: Pick<Flow, 'simulated' | 'live'> | null) => ({
+  reason: f?.simulated?.reason ?? null,
+  miss: f?.simulated?.miss ?? null,
+  live: f?.live?.reason ?? null,
+});
+const sameWhy = (a: Flow, b: Flow) => canon(flowReasons(a)) === canon(flowReasons(b));
 
 // Stable JSON (sorted keys), so two equal reasons compare equal whatever their key order.
 export function canon(v: unknown): string {

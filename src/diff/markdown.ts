@@ -1,4 +1,5 @@
 import { neutralise } from '../lib/safe-text.js';
+import { answerDiffCells, findingReasonChange, flowDiffCells } from '../phrase/diff.js';
 import type { ReportDiff } from '../schema/diff.js';
 import type { Finding } from '../schema/report.js';
 
@@ -21,7 +22,10 @@ export function renderDiffMarkdown(d: ReportDiff): string {
   );
   // the three answers, then and now, lead
   out.push('## Audit answers', '', row(['Question', 'Before', 'After']), row(['---', '---', '---']));
-  for (const a of d.answers) out.push(row([a.question, a.before ?? '-', a.after ?? '-']));
+  for (const a of d.answers) {
+    const c = answerDiffCells(a);
+    out.push(row([a.question, c.before, c.after]));
+  }
   out.push('');
 
   const section = (title: string, items: Finding[]) => {
@@ -53,10 +57,24 @@ export function renderDiffMarkdown(d: ReportDiff): string {
     out.push('');
   }
 
+  const reworded = f.persisting.flatMap((p) => {
+    const why = findingReasonChange(p);
+    return why ? [row([p.finding.title, p.finding.subject, why])] : [];
+  });
+  if (reworded.length > 0)
+    out.push(
+      '## Changed reason',
+      '',
+      row(['Finding', 'Subject', 'Reason']),
+      row(['---', '---', '---']),
+      ...reworded,
+      '',
+    );
+
   out.push('## Flows', '', row(['Flow', 'Change', 'Before', 'After']), row(['---', '---', '---', '---']));
   for (const fl of d.flows) {
-    const show = (s: typeof fl.before) => (s ? `${s.simulated?.action ?? '-'}: ${s.verdict}` : '-');
-    out.push(row([fl.name, fl.change, show(fl.before), show(fl.after)]));
+    const c = flowDiffCells(fl);
+    out.push(row([fl.name, fl.change, c.before, c.after]));
   }
   out.push(
     '',

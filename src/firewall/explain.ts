@@ -134,7 +134,16 @@ function inFile(
       stored: model.groups.has(lower) ? lower : undefined,
     });
   }
-  // 3. A live rule that misses on one test: the NIC, an address (or ipset member), or the port.
+  // 3. A rule written for the other direction (an OUT rule in the receiving guest's file). It matches
+  // the packet as written, so it outranks a rule that misses on one test: a neighbouring rule for
+  // another port of the same peer is not the one meant for this flow.
+  for (const rule of candidates) {
+    if (rule.direction === 'GROUP' || !rule.enabled || rule.errors.length > 0 || rule.direction === place.dir) continue;
+    if (rule.source === null && rule.dest === null) continue;
+    if (anyMatch(compiled(rule, place.scope), w))
+      return reason('rule-wrong-direction', { ...own(rule), direction: rule.direction, wanted: place.dir });
+  }
+  // 4. A live rule that misses on one test: the NIC, an address (or ipset member), or the port.
   for (const rule of candidates) {
     if (rule.direction === 'GROUP' || !rule.enabled || rule.errors.length > 0 || rule.direction !== place.dir) continue;
     if (place.nic !== null && rule.iface !== null && rule.iface !== place.nic) {
@@ -172,13 +181,6 @@ function inFile(
           wantedProto: w.p.protoName,
         });
     }
-  }
-  // 4. A rule written for the other direction (an OUT rule in the receiving guest's file).
-  for (const rule of candidates) {
-    if (rule.direction === 'GROUP' || !rule.enabled || rule.errors.length > 0 || rule.direction === place.dir) continue;
-    if (rule.source === null && rule.dest === null) continue;
-    if (anyMatch(compiled(rule, place.scope), w))
-      return reason('rule-wrong-direction', { ...own(rule), direction: rule.direction, wanted: place.dir });
   }
   return null;
 }

@@ -111,6 +111,9 @@ export function canonicalWords(words: readonly string[]): string {
     } else if (w === '-p') {
       const p = words[i + 1] ?? '';
       items.push(`${bang}-p ${protoNumber(p) ?? p}`);
+      // pve-firewall writes "-m set --match-set X src -p tcp --dport 443": the --dport after -p
+      // belongs to the protocol's implicit match, not to the set module named before it.
+      mod = null;
       i += 2;
     } else if (w === '-i' || w === '-o') {
       items.push(`${bang}${w} ${words[i + 1] ?? ''}`);

@@ -1,4 +1,5 @@
 import { neutralise } from '../lib/safe-text.js';
+import { answerDiffCells, findingReasonChange, flowDiffCells } from '../phrase/diff.js';
 import type { ReportDiff } from '../schema/diff.js';
 import type { Finding } from '../schema/report.js';
 import { diffLines } from './diff-lines.js';
@@ -8,13 +9,14 @@ import { formatUtc } from './time.js';
 
 export type DiffViewModel = ReturnType<typeof diffViewModel>;
 
-const item = (f: Finding, severityChange: string | null = null) => ({
+const item = (f: Finding, severityChange: string | null = null, reasonChange: string | null = null) => ({
   severity: f.severity,
   title: f.title,
   subject: f.subject,
   id: f.id,
   detail: f.detail ?? null,
   severityChange,
+  reasonChange,
 });
 
 function diffViewModel(d: ReportDiff) {
@@ -25,8 +27,6 @@ function diffViewModel(d: ReportDiff) {
     tool: r.toolVersion,
   });
   const f = d.findings;
-  const flowText = (s: ReportDiff['flows'][number]['before']) =>
-    s ? `${s.simulated?.action ?? 'not simulated'}: ${s.verdict}` : '-';
   return {
     host: d.new.host,
     meta: diffMeta(d),
@@ -48,7 +48,7 @@ function diffViewModel(d: ReportDiff) {
           noiseOnly: d.evidence.noiseOnly,
         }
       : null,
-    answers: d.answers.map((a) => ({ question: a.question, before: a.before ?? '-', after: a.after ?? '-' })),
+    answers: d.answers.map((a) => ({ question: a.question, ...answerDiffCells(a) })),
     rootBefore: d.rootCause.before ?? 'none',
     rootAfter: d.rootCause.after ?? 'none',
     groups: [
@@ -57,15 +57,12 @@ function diffViewModel(d: ReportDiff) {
       {
         title: 'Persisting findings',
         count: f.persisting.length,
-        items: f.persisting.map((p) => item(p.finding, p.changed ? `was ${p.severityBefore}` : null)),
+        items: f.persisting.map((p) =>
+          item(p.finding, p.changed ? `was ${p.severityBefore}` : null, findingReasonChange(p)),
+        ),
       },
     ],
-    flows: d.flows.map((fl) => ({
-      name: fl.name,
-      change: fl.change,
-      before: flowText(fl.before),
-      after: flowText(fl.after),
-    })),
+    flows: d.flows.map((fl) => ({ name: fl.name, change: fl.change, ...flowDiffCells(fl) })),
   };
 }
 

@@ -35,6 +35,7 @@ export const ReportDiffSchema = z.object({
         severityBefore: FindingSchema.shape.severity,
         changed: z.boolean(),
         reasonChanged: z.boolean().optional(), // same finding, another reason code or params
+        reasonBefore: ReasonSchema.optional(), // the older run's reason, when it changed
       }),
     ),
   }),
@@ -42,8 +43,10 @@ export const ReportDiffSchema = z.object({
     z.object({
       name: z.string(),
       change: z.enum(['new', 'gone', 'changed', 'same']),
-      before: FlowSchema.pick({ verdict: true, simulated: true }).nullable(),
-      after: FlowSchema.pick({ verdict: true, simulated: true }).nullable(),
+      before: FlowSchema.pick({ verdict: true, simulated: true, live: true }).nullable(),
+      after: FlowSchema.pick({ verdict: true, simulated: true, live: true }).nullable(),
+      // the verdict stayed, but why changed (simulated.reason or .miss, or live.reason: codes and params)
+      reasonChanged: z.boolean().optional(),
     }),
   ),
   answers: z.array(
@@ -52,6 +55,8 @@ export const ReportDiffSchema = z.object({
       before: z.string().nullable(),
       after: z.string().nullable(),
       changed: z.boolean().optional(), // the answer or its reason (code, params) differ
+      beforeReason: ReasonSchema.nullable().optional(),
+      afterReason: ReasonSchema.nullable().optional(),
     }),
   ),
   rootCause: z.object({

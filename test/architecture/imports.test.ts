@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   analyse: ['assess', 'checks', 'firewall', 'kernel', 'intent', 'parse', 'phrase', 'schema', 'lib'],
   phrase: ['schema', 'lib'],
   render: ['phrase', 'schema', 'lib'],
-  diff: ['schema', 'lib'],
+  diff: ['phrase', 'schema', 'lib'],
   sign: ['bundle', 'schema', 'lib'],
   fleet: ['bundle', 'render', 'schema', 'lib'],
   cli: ['*'],

@@ -400,6 +400,8 @@ const CASES: Case[] = [
     outcome: 'fail',
     explainedBy: 'rules_guest_traffic_in_cluster vm1001',
     detail: /The rule meant for it is cluster\.fw line 8 /,
+    // the finding's reason is why the meant rule did not match, as in the root cause
+    fix: (r) => r.reason?.code === 'rule-wrong-file' && r.reason.line === 8,
   },
   { check: 'flow_simulated_mismatch', trap: null, outcome: 'error', intent: null },
   { check: 'flow_observation_disagrees', trap: null, outcome: 'pass', facts: observed('connected') },
@@ -443,6 +445,7 @@ const CASES: Case[] = [
     detail: /TLS handshake fails.*checked against \/ssl\/phoenix_ca\.crt\. The firewall is not involved/,
     fix: (r) =>
       r.fix === undefined &&
+      r.reason?.code === 'tls-untrusted' &&
       /issued by the CA in \/ssl\/phoenix_ca\.crt.*No firewall change helps/.test(r.vars?.action ?? '') &&
       (r.verify ?? []).some((v) => v.startsWith('pct exec 102 -- openssl s_client -connect 10.0.0.101:443')),
   },
@@ -463,7 +466,9 @@ const CASES: Case[] = [
       refusedCapture(),
     ),
     detail: /VM 1001 \(10\.0\.0\.101\) answers the SYN with a TCP reset.*nothing listens on port 443/,
-    fix: (r) => (r.verify ?? []).some((v) => v.startsWith("qm guest exec 1001 -- ss -ltn 'sport = :443'")),
+    fix: (r) =>
+      r.reason?.code === 'service-refused' &&
+      (r.verify ?? []).some((v) => v.startsWith("qm guest exec 1001 -- ss -ltn 'sport = :443'")),
   },
   {
     // The firewall drops it: the firewall findings own it, this check has nothing to add.

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +16,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SAMPLE = join(ROOT, 'samples', 'seed');
 
 let pkg = '';
+let buildStderr = '';
 test.before(async () => {
   pkg = await mkdtemp(join(tmpdir(), 'pa-built-'));
-  await run(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), join(pkg, 'dist')], { cwd: ROOT });
   await mkdir(join(pkg, 'bin'));
-  await cp(join(ROOT, 'bin', 'pveaudit.js'), join(pkg, 'bin', 'pveaudit.js'));
+  for (const f of ['pveaudit.js', 'load-dist.js']) await cp(join(ROOT, 'bin', f), join(pkg, 'bin', f));
   await cp(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   for (const d of ['templates', 'samples', 'node_modules']) await symlink(join(ROOT, d), join(pkg, d));
+  // built last, into the package as it is installed: the build's warm-up run needs its root
+  const built = await run(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), join(pkg, 'dist')], { cwd: ROOT });
+  buildStderr = built.stderr;
 });
 test.after.always(async () => {
   if (pkg) await rm(pkg, { recursive: true, force: true });
@@ -60,40 +63,42 @@ test('html, md and pdf from the built CLI: templates found, the PDF printed', as
   t.is((await readFile(join(out, 'report.pdf'))).subarray(0, 5).toString(), '%PDF-');
 });
 
-// What a command loads before it runs: the static imports of its chunk, followed through dist/.
-async function staticClosure(dist: string, entry: string): Promise<Set<string>> {
-  const seen = new Set<string>();
-  const bare = new Set<string>();
-  const visit = async (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = await readFile(join(dist, file), 'utf8');
-    for (const m of text.matchAll(/^(?:import|} from|export \*? ?from)[^'"\n]*['"]([^'"]+)['"]/gm)) {
-      const spec = m[1]!;
-      if (spec.startsWith('./')) await visit(spec.slice(2));
-      else bare.add(spec);
-    }
-  };
-  await visit(entry);
-  return bare;
+// What a command loads: every module the built CLI requires while it runs (a preload records each
+// require() by name), so a library a path does not need shows up here if it is loaded anyway.
+async function requiredBy(...args: string[]): Promise<Set<string>> {
+  const log = join(pkg, `required-${args.join('-').replace(/\W+/g, '_')}.txt`);
+  const hook = join(pkg, 'record-requires.cjs');
+  await writeFile(
+    hook,
+    `const M = require('node:module'); const fs = require('node:fs'); const seen = new Set(); const load = M._load;
+M._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest); };
+process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, [...seen].join('\\n')));`,
+  );
+  await run(process.execPath, ['--require', hook, join(pkg, 'bin', 'pveaudit.js'), ...args], {
+    cwd: pkg,
+    env: { ...process.env, PVEAUDIT_FROM_SOURCE: '' },
+  });
+  return new Set((await readFile(log, 'utf8')).split('\n'));
 }
 
-test('json-only paths load no browser or SSH library; only the pdf chunk starts a browser', async (t) => {
-  const dist = join(pkg, 'dist');
-  const files = await readdir(dist);
-  const render = files.find((f) => /^render-[\w-]+\.js$/.test(f));
-  t.truthy(render, files.join(' '));
-  for (const entry of ['main.js', render!]) {
-    const loaded = await staticClosure(dist, entry);
-    t.false(loaded.has('puppeteer-core'), entry);
-    t.false(loaded.has('node-ssh'), entry);
-  }
-  const withBrowser = [];
-  for (const f of files.filter((f) => f.endsWith('.js'))) {
-    const text = await readFile(join(dist, f), 'utf8');
-    t.false(text.includes('from "puppeteer-core"'), `${f}: no browser library at all`);
-    if (text.includes('--remote-debugging-pipe')) withBrowser.push(f);
-  }
-  t.is(withBrowser.length, 1);
-  t.regex(withBrowser[0]!, /^pdf-/);
+test('a json-only render loads no SSH library and starts no process; no browser library is bundled', async (t) => {
+  const loaded = await requiredBy('render', SAMPLE, '--out', join(pkg, 'out-req'), '--format', 'json');
+  t.true(loaded.has('node:fs'), [...loaded].join(' '));
+  for (const lib of ['node-ssh', 'ssh2', 'puppeteer-core', 'node:child_process', 'child_process'])
+    t.false(loaded.has(lib), lib);
+  const bundle = await readFile(join(pkg, 'dist', 'main.cjs'), 'utf8');
+  t.false(bundle.includes('require("puppeteer-core")'));
+});
+
+test('the code cache fits the bundle and a plain Node (a rejected cache would compile it all again)', async (t) => {
+  // in a fresh process: V8 rejects a cache made under other flags, and this test runner adds some
+  const { stdout } = await run(process.execPath, [
+    '--input-type=module',
+    '-e',
+    `import { loadDist } from ${JSON.stringify(join(pkg, 'bin', 'load-dist.js'))};
+const d = loadDist(${JSON.stringify(join(pkg, 'dist', 'main.cjs'))});
+console.log(typeof d.main, d.cacheRejected);`,
+  ]);
+  t.is(buildStderr, '');
+  t.is(stdout.trim(), 'function false');
 });

@@ -51,7 +51,7 @@ test('npm pack gives a tarball that installs offline with npm i -g and runs', as
   const installed = join(prefix, 'lib', 'node_modules', 'pveaudit');
   const modules = await readdir(join(installed, 'node_modules'));
   for (const dev of DEV_ONLY) t.false(modules.includes(dev), `${dev} is a dev dependency; it must not be installed`);
-  t.true((await readdir(join(installed, 'dist'))).includes('main.js'), 'the compiled dist/ is in the package');
+  t.true((await readdir(join(installed, 'dist'))).includes('main.cjs'), 'the compiled dist/ is in the package');
   t.false((await readdir(installed)).includes('src'), 'no sources in the package');
 
   const bin = join(prefix, 'bin', 'pveaudit');

@@ -19,8 +19,9 @@ export async function withLab<T>(
   scenario: string,
   index: number,
   body: (lab: Lab, out: string) => Promise<T>,
+  prefix = `pa-e2e-${index}`,
 ): Promise<T> {
-  const l = await labUp(scenario, { prefix: `pa-e2e-${index}`, index });
+  const l = await labUp(scenario, { prefix, index });
   try {
     return await body(l, mkdtempSync(join(tmpdir(), `pveaudit-e2e-${scenario}-`)));
   } finally {

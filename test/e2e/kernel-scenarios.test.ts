@@ -31,7 +31,10 @@ e2e('handdrop: the files accept, a hand-inserted DROP decides; the runbook remov
     t.is(report.rootCause?.reason?.code, 'live-differs');
     t.is(report.rootCause?.decidedBy?.text, `-A tap1001i0-IN ${HAND_DROP}`);
     t.is(answer(report, 'rules-loaded')?.answer, 'no');
-    t.regex(answer(report, 'packets-dropped')?.because ?? '', /by the kernel at tap1001i0-IN rule 3/);
+    t.like(answer(report, 'packets-dropped'), {
+      answer: 'yes',
+      reason: { code: 'live-differs', chain: 'tap1001i0-IN', rule: 3, drift: 'hand-added' },
+    });
     t.deepEqual(
       report.drift?.map((d) => [d.chain, d.kind, d.reason.code]),
       [['tap1001i0-IN', 'extra', 'hand-added']],

@@ -38,7 +38,12 @@ const guestRules: Record<Rule, string[]> = {
   skipped: ['IN ACCEPT -source +nosuchset -p tcp -dport 443'],
   'group-undefined': ['GROUP WebIn'],
   'other-nic': [`${ALLOW} -i net1`],
-  'wrong-direction': ['OUT ACCEPT -source 10.0.0.12 -p tcp -dport 443'],
+  // with the peer's rule for another port next to it (lab scenario wrongdir): the OUT rule matches
+  // the packet as written and is the one meant, not the 9443 rule one port-test away
+  'wrong-direction': [
+    'OUT ACCEPT -source 10.0.0.12 -p tcp -dport 443',
+    'IN ACCEPT -source 10.0.0.12 -p tcp -dport 9443',
+  ],
   shadowed: ['IN DROP -source 10.0.0.0/24', ALLOW],
   'port-miss': ['IN ACCEPT -source 10.0.0.12 -p tcp -dport 8443'],
   'address-miss': ['IN ACCEPT -source proxy -p tcp -dport 443'],

@@ -54,6 +54,7 @@ test("arpfilter: VM 1001's ARP replies die in ebtables tap1001i0-OUT-ARP: live D
   t.is(l?.rule, 2);
   t.deepEqual(l?.reason, { code: 'arp-filtered', chain: 'ebtables tap1001i0-OUT-ARP', rule: 2, frame: 'arp-reply' });
   t.is(r.rootCause?.reason?.code, 'live-differs');
+  t.is(r.rootCause?.reason?.filter, 'arp-filtered');
   t.regex(r.rootCause?.summary ?? '', /ARP filter/);
 });
 

@@ -36,7 +36,11 @@ done
 # The root-side veth is "$P-m": interface names are at most 15 characters.
 [[ "$P" =~ ^pa-[a-z0-9][a-z0-9-]{0,9}$ ]] || die "--prefix must match pa-[a-z0-9-], at most 13 characters: '$P'"
 [[ "$IDX" =~ ^[0-9]{1,2}$ ]] && [ "$IDX" -le 63 ] || die "--index must be 0..63: '$IDX'"
-S=${S:-/tmp/pveaudit-lab/$P}
+# Labs in private network namespaces (/tmp/tools/isolated.sh, parallel test runs) may use the same
+# prefix at once: outside the root namespace the default state dir names the namespace too.
+NETNS=$(readlink /proc/self/ns/net)
+[ "$NETNS" = "$(readlink /proc/1/ns/net 2>/dev/null)" ] && S=${S:-/tmp/pveaudit-lab/$P} ||
+  S=${S:-/tmp/pveaudit-lab/${NETNS//[^0-9]/}/$P}
 [[ "$S" = /* ]] || S=$PWD/$S
 [ "$(id -u)" = 0 ] || die "must run as root"
 
@@ -79,6 +83,7 @@ teardown() {
     [ -e "$S/$MARKER" ] || die "refusing to remove $S: not a lab state dir (no $MARKER)"
     # Overlay and bind mounts live only in the lab's private mount namespaces; nothing to unmount here.
     rm -rf "$S"
+    rmdir "${S%/*}" 2>/dev/null || true # the namespace's own directory, once its last lab is gone
   fi
 }
 
@@ -173,6 +178,8 @@ build_ruleset() {
       /^:PVEFW-tcpflags / && chains != "" { print chains }
     ' "$SCEN_ROOT/common/iptables-head.rules"
     for dev in "${devs[@]}"; do cat "$(find_scen_file "iptables/$dev.rules")"; done
+    # Chains a guest chain jumps to that belong to no NIC: security groups (GROUP-<name>-IN/-OUT).
+    [ -z "$(find_scen_file iptables/groups.rules)" ] || cat "$(find_scen_file iptables/groups.rules)"
     for dev in "${devs[@]}"; do echo "-A PVEFW-FWBR-IN -m physdev --physdev-out $dev --physdev-is-bridged -j $dev-IN"; done
     echo '-A PVEFW-FWBR-IN -m comment --comment "PVESIG:@"'
     for dev in "${devs[@]}"; do echo "-A PVEFW-FWBR-OUT -m physdev --physdev-in $dev --physdev-is-bridged -j $dev-OUT"; done
@@ -182,6 +189,17 @@ build_ruleset() {
   "$PY" - "$out.tmpl" "$out" <<'PY'
 import base64, hashlib, re, sys
 lines = open(sys.argv[1]).read().splitlines()
+# Chains a scenario's rules name that the head does not declare (e.g. GROUP-<name>-IN/-OUT) are
+# declared after the last declaration, as iptables-save lists them.
+declared = {l[1:].split()[0] for l in lines if l.startswith(':')}
+extra = []
+for l in lines:
+    m = re.match(r'-A (\S+) ', l)
+    if m and m.group(1) not in declared:
+        declared.add(m.group(1))
+        extra.append(':%s - [0:0]' % m.group(1))
+last = max(i for i, l in enumerate(lines) if l.startswith(':'))
+lines = lines[:last + 1] + extra + lines[last + 1:]
 rules = {}
 for l in lines:
     m = re.match(r'-A (\S+) ', l)
@@ -207,6 +225,15 @@ hand_rules() {
     # shellcheck disable=SC2086
     ip netns exec "$NODE_NS" iptables $line
   done < "$f"
+}
+
+# The ipsets pve-firewall would have created (PVEFW-<vmid|0>-<name>-v4), in `ipset save` format
+# (iptables/ipsets.save), loaded before the ruleset that names them.
+load_ipsets() {
+  local f
+  f=$(find_scen_file iptables/ipsets.save)
+  [ -n "$f" ] || return 0
+  grep -v '^#' "$f" | ip netns exec "$NODE_NS" ipset restore
 }
 
 make_keys_and_certs() {
@@ -355,6 +382,8 @@ probes:
     connectTimeout: 3
     expect: reachable
 EOF
+  # NO_RESOLVE=1: the probe relies on the guest's own resolver, which does not know the name.
+  if [ "${NO_RESOLVE:-0}" = 1 ]; then sed -i '/^    resolve: /d' "$S/audit.yml"; fi
   # INTENT_KIND=phoenix compares against the admin's Phoenix JSON, as in the seed story
   if [ "${INTENT_KIND:-native}" = phoenix ]; then echo "phoenix: phoenix" >>"$S/audit.yml"
   else echo "intent: intent.yml" >>"$S/audit.yml"; fi
@@ -386,7 +415,7 @@ EOF
 up() {
   local s vmid type ip mac name ns extra
   read -r -a CHAIN <<<"$(scenario_chain "$SCENARIO")"
-  PVE=1 PENDING=0 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native
+  PVE=1 PENDING=0 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native STOPPED= NO_RESOLVE=0
   for s in "${CHAIN[@]}"; do source "$SCEN_ROOT/$s/scenario.env"; done
   PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
 
@@ -401,12 +430,16 @@ up() {
   make_keys_and_certs
   build_pve_tree
   write_sshd_config
-  [ "$PVE" = 1 ] && build_ruleset
+  # `if`, not `&&`: errexit is off inside a function called from an && list
+  if [ "$PVE" = 1 ]; then build_ruleset; fi
 
   ip netns add "$NODE_NS"
   while read -r vmid type ip mac name; do
     ns=$P-$([ "$type" = lxc ] && echo ct || echo vm)$vmid
     ip netns add "$ns"
+    # STOPPED="102 ...": the guest is configured and wired but not running (no holder process,
+    # so the stand-ins report it stopped and refuse to exec in it).
+    [[ " ${STOPPED:-} " = *" $vmid "* ]] && continue
     extra=
     if [ "$vmid" = 102 ]; then
       # The CA that signs Portainer's certificate, where the audit's probe names it.
@@ -419,8 +452,11 @@ up() {
   done < <(grep -v '^#' "$SCEN_ROOT/common/guests.txt")
 
   build_network
-  [ "$PVE" = 1 ] && ip netns exec "$NODE_NS" iptables-restore < "$S/node/iptables.rules"
-  [ "$PVE" = 1 ] && hand_rules
+  if [ "$PVE" = 1 ]; then
+    load_ipsets
+    ip netns exec "$NODE_NS" iptables-restore < "$S/node/iptables.rules"
+    hand_rules
+  fi
 
   for f in "$S/pids"/guest-*; do wait_for "guest ${f##*/}" 5 is_sleeping "${f##*/}"; done
 

@@ -238,6 +238,17 @@ export function liveDrift(ctx: CheckContext): DriftResult | null {
   return d;
 }
 
+// A drift item as data (drift[].reason and the "rules loaded" answer share it).
+export function driftReason(item: DriftItem): Reason {
+  return {
+    code: item.code,
+    chain: item.chain,
+    rule: item.rule,
+    ...(item.expected !== null ? { expected: item.expected } : {}),
+    ...(item.nft ? { handle: item.nft.handle } : {}),
+  };
+}
+
 function nftDrift(rs: NonNullable<LiveKernel['nft']>): DriftResult {
   const items: DriftItem[] = nftHandAdded(rs).map((h) => ({
     chain: h.chain,

@@ -1,11 +1,14 @@
 import type { Action } from '../../schema/common.js';
 import { type Reason, reason } from '../../schema/reason.js';
-import type { DecidedBy } from '../../schema/report.js';
+import type { DecidedBy, LiveVerdict } from '../../schema/report.js';
+import type { CheckContext } from '../context.js';
 import type { FlowEval } from './flows.js';
+import { liveDrift } from './live.js';
 
-// The verdict every judgement of a flow starts from. The files' simulation decides, unless the
-// kernel's live ruleset was walked (flows[].live) and disagrees: then what the node actually
-// does wins, with the kernel's reason.
+// The verdict every judgement of a flow starts from, and the one place the kernel overrules the
+// files: the files' simulation decides, unless the kernel's live ruleset was walked
+// (flows[].live) and disagrees; then what the node actually does wins. When the kernel blocks
+// what the files accept, the reason is `live-differs`, naming the drift that explains it.
 export interface Effective {
   action: Action | null; // null: neither the files nor the kernel could tell
   reason: Reason | null;
@@ -13,17 +16,17 @@ export interface Effective {
   live: boolean; // the kernel's verdict, not the files'
 }
 
-export function effectiveVerdict(f: FlowEval): Effective {
+export function effectiveVerdict(ctx: CheckContext, f: FlowEval): Effective {
   const live = f.flow.live;
   if (live && live.action !== 'unknown' && live.action !== f.sim?.action)
     return {
       action: live.action,
-      reason: live.reason,
+      reason: f.sim?.action === 'ACCEPT' ? liveDiffers(ctx, f, live) : live.reason,
       decidedBy: {
         kind: live.rule === null ? 'policy' : 'rule',
         file: null,
         line: null,
-        text: `${live.chain ?? 'live ruleset'}${live.rule !== null ? ` rule ${live.rule}` : ''}${live.text ? `: ${live.text}` : ''}`,
+        text: live.text ?? `${live.chain ?? 'live ruleset'} policy`,
       },
       live: true,
     };
@@ -37,9 +40,27 @@ export function effectiveVerdict(f: FlowEval): Effective {
   return { action: f.sim.action, reason: f.sim.reason, decidedBy: f.sim.decidedBy, live: false };
 }
 
+// The files accept, the kernel blocks: which drift explains it (the deciding rule itself was added
+// by hand or is left from an older configuration, or the chain lacks a rule the files produce).
+function liveDiffers(ctx: CheckContext, f: FlowEval, live: LiveVerdict): Reason {
+  const items = liveDrift(ctx)?.items ?? [];
+  const own = items.find((d) => d.chain === live.chain && d.rule !== null && d.rule === live.rule);
+  const pending = items.find((d) => d.chain === live.chain && d.kind === 'missing');
+  return reason('live-differs', {
+    flow: f.input.id,
+    config: f.sim?.action ?? null,
+    live: live.action,
+    chain: live.chain,
+    rule: live.rule,
+    drift: own ? own.code : pending ? 'live-rule-missing' : undefined,
+    // a layer-2 filter (ebtables, or the nft macfilter) decided: what the files' packet model leaves out
+    filter: live.reason.code === 'arp-filtered' || live.reason.code === 'mac-filtered' ? live.reason.code : undefined,
+  });
+}
+
 // Why a flow that is not accepted is not: the kernel's reason, else the rule meant to allow it and
 // what spoiled it (firewall/explain.ts), else what decided it.
-export function blockReason(f: FlowEval, e: Effective = effectiveVerdict(f)): Reason | null {
+export function blockReason(f: FlowEval, e: Effective): Reason | null {
   if (e.action === null || e.action === 'ACCEPT') return null;
   // "no rule would allow it" says less than the policy that dropped it, with its file and line.
   return e.live || !f.miss || f.miss.code === 'no-rule' ? e.reason : f.miss;

@@ -5,6 +5,7 @@ import { evaluateFlow, where } from '../../assess/lib/flow-eval.js';
 import { collectFlows, type FlowEval } from '../../assess/lib/flows.js';
 import { guestLabel, ipToZone } from '../../assess/lib/guests.js';
 import { curlAgain, inGuest, urlHost } from '../../assess/lib/probe-commands.js';
+import { probeReason } from '../../assess/lib/probe-reason.js';
 
 // The firewall lets the probe through, yet it fails: the fix is in the service, its certificate
 // or DNS, and the report must say so instead of pointing at the firewall.
@@ -118,6 +119,9 @@ export default defineCheck({
         detail: d.detail,
         evidence: [probe.file, e.flow.observed?.capture?.file].filter((x): x is string => Boolean(x)),
         vars: { action: d.action },
+        // The finding names the failed step as the root cause does (dns-failed, tls-untrusted,
+        // service-refused...), not the generic code of the check.
+        reason: probeReason(ctx, e) ?? undefined,
         verify: [
           ...d.proof,
           ...(input.probe ? [`${curlAgain(input.probe.probe)}   # expect an HTTP status, not a curl error`] : []),

@@ -96,6 +96,8 @@ export default defineCheck({
         // Open although meant blocked is the worse way round (README.md, severity rubric).
         severity: input.expect === 'ACCEPT' ? 'high' : 'critical',
         ...(misplaced ? { explainedBy: explainedByMisplaced(ctx, misplaced) } : {}),
+        // Why the rule meant to allow it did not (disabled, ipset miss, other port...), as the root cause says.
+        ...(e.miss ? { reason: e.miss } : {}),
         detail: `${input.name} (${flowDesc}) is meant to be ${input.expect}ed, but the simulation gives ${e.sim.action}, decided by ${where(e.sim)}.${misplaced ? ` The rule meant for it is cluster.fw line ${misplaced.rule.line} "${misplaced.rule.text}", which cannot govern guest traffic.` : ''}`,
         evidence: e.sim.decidedBy.file ? [`pve/${e.sim.decidedBy.file}`] : [],
         vars: {

@@ -1,0 +1,236 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { type LiveEndpoint, type LiveFlowInput, walkFlow } from '../../src/kernel/index.js';
+import { parseIptablesSave } from '../../src/kernel/iptables-save.js';
+import { CT_BITS, type KTable } from '../../src/kernel/types.js';
+import { labUp } from '../lab/lab.js';
+import { skipWhy } from './helpers.js';
+
+// The differential oracle: a few hundred seeded flows (tcp/udp/icmp, guest to guest, guest to host,
+// host to guest) are each sent for real as one packet through the lab node's loaded ruleset; the
+// node's `iptables-save -c` counters, read after every packet, say which rules took it. The live
+// walk (src/kernel) must name the same deciding rules (or chain policies) on every flow, and every
+// rule it says the packet matched must have counted it. Lab index 30, prefix pa-h10o.
+const e2e = skipWhy ? test.skip : test.serial;
+
+const SEED = Number(process.env.ORACLE_SEED ?? 20261203);
+const FLOWS = Number(process.env.ORACLE_FLOWS ?? 300);
+const SENDER = fileURLToPath(new URL('./kernel-oracle-send.py', import.meta.url));
+
+interface Endpoint {
+  name: string;
+  vmid: number | null;
+  live: LiveEndpoint;
+}
+
+const guest = (vmid: number, ip: string, dev: string, firewall: boolean, mac: string): Endpoint => ({
+  name: vmid >= 1000 ? `vm${vmid}` : `ct${vmid}`,
+  vmid,
+  live: { kind: 'guest', ip, bridge: 'vmbr0', dev, firewall, mac },
+});
+// The lab's guests (test/lab/scenarios/common/guests.txt; CT 101's NIC has no firewall=1).
+const ENDPOINTS: Endpoint[] = [
+  {
+    name: 'host',
+    vmid: null,
+    live: { kind: 'host', ip: '10.0.0.1', bridge: null, dev: null, firewall: false, mac: null },
+  },
+  guest(101, '10.0.0.11', 'veth101i0', false, 'BC:24:11:3F:10:11'),
+  guest(102, '10.0.0.12', 'veth102i0', true, 'BC:24:11:3F:10:12'),
+  guest(103, '10.0.0.13', 'veth103i0', true, 'BC:24:11:3F:10:13'),
+  guest(1001, '10.0.0.101', 'tap1001i0', true, 'BC:24:11:5E:7A:01'),
+];
+
+// Ports the loaded rules name (and their neighbours), plus random ones.
+const PORTS = [22, 25, 53, 80, 135, 137, 443, 445, 514, 1900, 3128, 5000, 5100, 5101, 5404, 5900, 8000, 8006, 8100];
+const PORTS2 = [8443, 8500, 8999, 9000, 9443];
+
+interface OracleFlow {
+  id: string;
+  from: Endpoint;
+  to: Endpoint;
+  proto: 'tcp' | 'udp' | 'icmp';
+  sport: number;
+  dport: number; // the ICMP type for icmp
+}
+
+function generate(seed: number, n: number): OracleFlow[] {
+  let x = seed >>> 0 || 1;
+  const rnd = (k: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % k;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)] as T;
+  const flows: OracleFlow[] = [];
+  for (let i = 0; i < n; i++) {
+    const from = pick(ENDPOINTS);
+    let to = pick(ENDPOINTS);
+    while (to === from) to = pick(ENDPOINTS);
+    const r = rnd(10);
+    const proto = r < 5 ? 'tcp' : r < 8 ? 'udp' : 'icmp';
+    const dport = proto === 'icmp' ? pick([8, 8, 13]) : rnd(4) === 0 ? 1024 + rnd(60000) : pick([...PORTS, ...PORTS2]);
+    // a source port of its own: no flow meets another's conntrack entry, each first packet is NEW
+    flows.push({ id: `f${i}`, from, to, proto, sport: 20000 + i, dport });
+  }
+  return flows;
+}
+
+function run(file: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(file, args, { maxBuffer: 512 * 1024 * 1024, timeout: 600_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${file} ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+// Policy counters of the built-in chains (":FORWARD ACCEPT [12:345]"): the parser keeps only rules.
+function policyCounts(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let filter = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('*')) filter = line === '*filter';
+    const m = filter ? /^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP) \[(\d+):\d+\]/.exec(line) : null;
+    if (m) out.set(m[1] as string, Number(m[3]));
+  }
+  return out;
+}
+
+const NEW = CT_BITS.NEW as number;
+
+// What the counters say about one packet: the rules with a verdict that counted it (leaving out
+// rules only replies can match: the node's own answers (a REJECT's RST or ICMP error, the host's
+// replies) count there), the
+// built-in chains whose policy counted it, and every rule that counted anything.
+function observed(before: KTable, after: KTable, pb: Map<string, number>, pa: Map<string, number>) {
+  const deciding = new Set<string>();
+  const rose = new Set<string>();
+  for (const [name, chain] of after.chains) {
+    const prev = before.chains.get(name);
+    chain.rules.forEach((r, i) => {
+      const d = (r.packets ?? 0) - (prev?.rules[i]?.packets ?? 0);
+      if (d <= 0) return;
+      rose.add(`${name}#${r.pos}`);
+      // No flow's own packet is RELATED/ESTABLISHED/INVALID, nor crosses lo: a REJECT's answer to
+      // the node itself (a flow from the host) loops back over lo.
+      const replyOnly =
+        (r.pre.states !== 0 && (r.pre.states & NEW) === 0) ||
+        r.matches.some((m) => m.text === '-i lo' || m.text === '-o lo');
+      if (r.target.kind === 'verdict' && !replyOnly) deciding.add(`${name}#${r.pos} ${r.target.action}`);
+    });
+  }
+  for (const [hook, n] of pa)
+    if (n > (pb.get(hook) ?? 0)) deciding.add(`policy ${hook} ${after.chains.get(hook)?.policy}`);
+  return { deciding, rose };
+}
+
+e2e('kernel oracle: the live walk names the rule that took each of a few hundred real packets', async (t) => {
+  t.timeout(600_000);
+  const l = await labUp('oracle', { prefix: 'pa-h10o', index: 30 });
+  try {
+    const env = readFileSync(join(l.stateDir, 'lab.env'), 'utf8');
+    const pids = new Map(
+      (/^GUEST_PIDS="?([^"\n]*)"?$/m.exec(env)?.[1] ?? '').split(' ').map((p) => {
+        const [vmid, pid] = p.split(':');
+        return [Number(vmid), Number(pid)] as const;
+      }),
+    );
+    const nsOf = (e: Endpoint) => `/proc/${e.vmid === null ? l.sshdPid : pids.get(e.vmid)}/ns/net`;
+    const inNs = (e: Endpoint, cmd: string[]) => run('nsenter', [`--net=${nsOf(e)}`, '--', ...cmd]);
+    // Static neighbours everywhere (no ARP on the way of a counted packet), and guests that never
+    // answer (their own raw table drops what reaches them): the node's counters then see each
+    // flow's one packet and only the node's own replies.
+    const vmbrMac = /link\/ether (\S+)/.exec(
+      await inNs(ENDPOINTS[0] as Endpoint, ['ip', '-o', 'link', 'show', 'vmbr0']),
+    )?.[1];
+    if (!vmbrMac) throw new Error('no vmbr0 MAC');
+    for (const e of ENDPOINTS) {
+      for (const o of ENDPOINTS) {
+        if (o === e) continue;
+        const mac = o.vmid === null ? vmbrMac : (o.live.mac as string);
+        await inNs(e, [
+          'ip',
+          'neigh',
+          'replace',
+          o.live.ip,
+          'lladdr',
+          mac,
+          'dev',
+          e.vmid === null ? 'vmbr0' : 'eth0',
+          'nud',
+          'permanent',
+        ]);
+      }
+      if (e.vmid !== null) await inNs(e, ['iptables', '-t', 'raw', '-A', 'PREROUTING', '-j', 'DROP']);
+    }
+
+    const flows = generate(SEED, FLOWS);
+    const job = {
+      node: nsOf(ENDPOINTS[0] as Endpoint),
+      flows: flows.map((f) => ({
+        ns: nsOf(f.from),
+        src: f.from.live.ip,
+        dst: f.to.live.ip,
+        proto: f.proto,
+        sport: f.sport,
+        dport: f.dport,
+      })),
+    };
+    const started = Date.now();
+    const out = await run('python3', [SENDER], JSON.stringify(job));
+    const saves = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { i: number; save: string });
+    t.is(saves.length, flows.length + 1);
+    t.log(`${flows.length} packets sent and counted in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`);
+
+    const tables = saves.map((s) => {
+      const p = parseIptablesSave(s.save, 'iptables-save', 4, null);
+      if (!p.table || p.issues.length > 0) throw new Error(`iptables-save: ${JSON.stringify(p.issues)}`);
+      return { table: p.table, policies: policyCounts(s.save) };
+    });
+    const live = (tables[0] as (typeof tables)[number]).table;
+    const failures: string[] = [];
+    const verdicts: Record<string, number> = {};
+    flows.forEach((f, i) => {
+      const b = tables[i] as (typeof tables)[number];
+      const a = tables[i + 1] as (typeof tables)[number];
+      const obs = observed(b.table, a.table, b.policies, a.policies);
+      const input: LiveFlowInput = { from: f.from.live, to: f.to.live, proto: f.proto, dport: f.dport, sport: f.sport };
+      const w = walkFlow(live, input);
+      const walked = new Set(
+        (w?.hops ?? []).map((h) =>
+          h.rule ? `${h.rule.chain}#${h.rule.pos} ${h.action}` : `policy ${h.hop.hook} ${h.action}`,
+        ),
+      );
+      const missing = (w?.matched ?? []).map((r) => `${r.chain}#${r.pos}`).filter((k) => !obs.rose.has(k));
+      const what = `${f.id} ${f.from.name} ${f.from.live.ip}:${f.sport} -> ${f.to.name} ${f.to.live.ip} ${f.proto} ${f.dport}`;
+      if (!w || w.action === 'unknown')
+        failures.push(
+          `${what}: the walk could not decide (${w?.decided.why}); kernel: ${[...obs.deciding].join(', ')}`,
+        );
+      else if ([...walked].sort().join(' | ') !== [...obs.deciding].sort().join(' | '))
+        failures.push(
+          `${what}: walk ${[...walked].join(', ')}; kernel ${[...obs.deciding].join(', ') || 'nothing counted'}`,
+        );
+      else if (missing.length > 0)
+        failures.push(`${what}: the walk matched ${missing.join(', ')}, whose counters did not rise`);
+      verdicts[w?.action ?? 'none'] = (verdicts[w?.action ?? 'none'] ?? 0) + 1;
+    });
+    t.log(`verdicts: ${JSON.stringify(verdicts)}`);
+    t.deepEqual(failures, [], `${failures.length} of ${flows.length} flows disagree:\n${failures.join('\n')}`);
+    // the seeded flows exercise every verdict
+    t.true(
+      (verdicts.ACCEPT ?? 0) > 10 && (verdicts.DROP ?? 0) > 10 && (verdicts.REJECT ?? 0) > 3,
+      JSON.stringify(verdicts),
+    );
+  } finally {
+    await l.down();
+  }
+});
