@@ -77,3 +77,11 @@ export function loadKernel(ev: KernelEvidence): LiveKernel {
     issues,
   };
 }
+
+// The table a flow's packets meet: ip6tables' for IPv6 addresses, iptables' for IPv4. Null when
+// the two ends are of different families or that table was not collected.
+export function tableFor(k: LiveKernel, from: string, to: string): KTable | null {
+  const v6 = from.includes(':');
+  if (v6 !== to.includes(':')) return null;
+  return v6 ? k.v6 : k.v4;
+}

@@ -7,6 +7,7 @@ import {
   type LiveKernel,
   loadKernel,
   type NftFlowWalk,
+  tableFor,
   walkFlow,
   walkL2Flow,
   walkNftFlow,
@@ -91,13 +92,16 @@ export function liveFor(
   const from = liveEndpoint(ctx, flow.from);
   const to = liveEndpoint(ctx, flow.to);
   const proto = flow.proto === 'udp' || flow.proto === 'icmp' ? flow.proto : 'tcp';
-  if (!from || !to || from.ip.includes(':') || to.ip.includes(':')) return { walk: null, verdict: null };
+  if (!from || !to) return { walk: null, verdict: null };
   if (k.nft) {
+    if (from.ip.includes(':') || to.ip.includes(':')) return { walk: null, verdict: null };
     const nw = walkNftFlow(k.nft, { from, to, proto, dport: flow.dport });
     return { walk: null, verdict: nw ? nftVerdictOf(nw) : null };
   }
-  if (!k.v4) return { walk: null, verdict: null };
-  const walk = walkFlow(k.v4, { from, to, proto, dport: flow.dport });
+  // IPv6 flows walk ip6tables-save's table
+  const table = tableFor(k, from.ip, to.ip);
+  if (!table) return { walk: null, verdict: null };
+  const walk = walkFlow(table, { from, to, proto, dport: flow.dport });
   if (!walk) return { walk: null, verdict: null };
   const l3 = verdictOf(walk);
   const l2 = k.ebtables ? walkL2Flow(k.ebtables, { from, to, proto, dport: flow.dport }) : null;
