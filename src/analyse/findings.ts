@@ -1,6 +1,7 @@
 import { checkReason } from '../assess/check-reason.js';
 import { fillTemplate } from '../assess/define.js';
 import type { Fix } from '../assess/fix/types.js';
+import { alreadyDoneBy, couldNotCheck, couldNotTell, rerunExpectGone, sameGapLeaves } from '../phrase/report.js';
 import type { Severity } from '../schema/common.js';
 import type { Finding } from '../schema/report.js';
 import { findingId } from './finding-id.js';
@@ -59,18 +60,15 @@ export function buildFindings(
     const covered = fixes.length > 0 && rendered.noop ? editedBy.get(rendered.file ?? '') : undefined;
     const base =
       e.result.outcome === 'error'
-        ? `Could not tell: ${e.result.missingStep ?? 'evidence missing'}. Make that step succeed and re-run the audit.`
+        ? couldNotTell(e.result.missingStep)
         : fillTemplate(e.check.remediation, e.result.vars);
-    const summary = covered ? `${base} Step ${covered} already makes this change; nothing more to apply here.` : base;
+    const summary = covered ? `${base} ${alreadyDoneBy(covered)}` : base;
     out.push({
       id,
       checkId: e.check.id,
       severity,
       // The problem found, never the check's expectation (that stays in checks[]).
-      title:
-        e.result.outcome === 'error'
-          ? `Could not check: ${lowerFirst(e.check.title)}`
-          : fillTemplate(e.check.problem, e.result.vars),
+      title: e.result.outcome === 'error' ? couldNotCheck(e.check.title) : fillTemplate(e.check.problem, e.result.vars),
       subject: e.result.subject,
       evidence: e.result.evidence ?? [],
       detail: also.length > 0 ? `${e.result.detail} ${also.join(' ')}` : e.result.detail,
@@ -84,7 +82,7 @@ export function buildFindings(
         verify: [
           ...(e.result.verify ?? []),
           ...(e.result.outcome === 'fail'
-            ? [`${rerun}   # re-run this audit: ${e.result.rerunExpect ?? 'expect this finding gone'}`]
+            ? [`${rerun}   # re-run this audit: ${e.result.rerunExpect ?? rerunExpectGone}`]
             : []),
         ],
         file: rendered.file,
@@ -130,14 +128,9 @@ function consolidate(evaluated: readonly Evaluated[]): Kept[] {
     }
   }
   for (const entry of errors.values())
-    if (entry.checks.length > 1)
-      entry.also.push(
-        `The same missing evidence leaves ${entry.checks.length - 1} more check(s) undecided: ${entry.checks.slice(1).join(', ')}.`,
-      );
+    if (entry.checks.length > 1) entry.also.push(sameGapLeaves(entry.checks.slice(1)));
   return out;
 }
-
-const lowerFirst = (s: string) => `${s.charAt(0).toLowerCase()}${s.slice(1)}`;
 
 export function countSeverities(findings: readonly Finding[]): Record<Severity, number> {
   const summary: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };

@@ -15,7 +15,8 @@ export function addLive(ctx: CheckContext, flows: readonly FlowEval[]): void {
     const { walk, verdict } = liveFor(ctx, f.flow);
     f.flow.live = verdict;
     const probed = f.input.probe !== null;
-    if (!probed || !walk || !k?.v4 || !k.v4After) {
+    // counters are read before and after the probes for iptables only (not ip6tables)
+    if (!probed || !walk || walk.family !== 4 || !k?.v4 || !k.v4After) {
       f.flow.kernel = probed && k ? null : f.flow.kernel;
       continue;
     }

@@ -2,7 +2,7 @@ import type { CheckContext } from '../assess/context.js';
 import type { FlowEval } from '../assess/lib/flows.js';
 import { guestLabel } from '../assess/lib/guests.js';
 import { assessRootCause } from '../assess/root-cause.js';
-import { phrase, sentence } from '../phrase/index.js';
+import { rootCauseSummary } from '../phrase/report.js';
 import type { RootCause } from '../schema/report.js';
 import { observedPhrase } from './observed.js';
 
@@ -13,10 +13,11 @@ export function buildRootCause(ctx: CheckContext, flows: readonly FlowEval[]): R
   const words = { guest: (vmid: number) => guestLabel(ctx, vmid) };
   const f = rc.flow;
   const name = `${f.input.name} (${f.flow.from.zone ?? f.flow.from.ip} -> ${f.flow.to.zone ?? f.flow.to.ip} ${f.input.proto}${f.input.dport ? `/${f.input.dport}` : ''})`;
-  const decided = rc.decision ? ` The packet's fate in the files: ${phrase(rc.decision, words)}.` : '';
-  const seen = observedPhrase(ctx, f);
   return {
-    summary: `${name}: ${sentence(rc.reason, words)}${decided}${seen ? ` Observed: ${seen}.` : ''}`,
+    summary: rootCauseSummary(
+      { flow: name, reason: rc.reason, decision: rc.decision, seen: observedPhrase(ctx, f) },
+      words,
+    ),
     layer: rc.layer,
     flow: f.input.id,
     decidedBy: rc.decidedBy,

@@ -1,5 +1,6 @@
 import type { CheckContext } from '../assess/context.js';
 import { type Check, type CheckResult, pveGap } from '../assess/define.js';
+import { checkCrashed, pveNotCollected } from '../phrase/report.js';
 
 export interface Evaluated {
   check: Check;
@@ -18,7 +19,7 @@ export function runChecks(checks: readonly Check[], ctx: CheckContext): Evaluate
         result: {
           outcome: 'error',
           subject: '/etc/pve',
-          detail: `Could not tell: the Proxmox configuration was not collected (${noPve.text}).`,
+          detail: pveNotCollected(noPve.text),
           missingStep: noPve.text,
           ...(noPve.notProxmox ? { cause: 'not-proxmox' as const } : {}),
         },
@@ -34,7 +35,7 @@ export function runChecks(checks: readonly Check[], ctx: CheckContext): Evaluate
         {
           outcome: 'error',
           subject: check.id,
-          detail: `The check failed to run (a pveaudit bug): ${message}.`,
+          detail: checkCrashed(message),
           missingStep: 'internal',
           cause: 'crashed',
         },

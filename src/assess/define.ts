@@ -1,4 +1,5 @@
 import type { LoadedIntent } from '../intent/schema.js';
+import { NO_INTENT_STEP } from '../phrase/notes.js';
 import type { Severity } from '../schema/common.js';
 import type { Facts } from '../schema/facts.js';
 import { type Reason, reason } from '../schema/reason.js';
@@ -55,7 +56,7 @@ export const defineCheck = (check: Check): Check => check;
 
 // The step that failed for a fact, so "could not tell" names it; null when the fact is present.
 export function missingFact(ctx: { facts: Facts; intent: LoadedIntent | null }, need: Need): string | null {
-  if (need === 'intent') return ctx.intent ? null : 'intent (no intent file or Phoenix directory was given)';
+  if (need === 'intent') return ctx.intent ? null : NO_INTENT_STEP;
   if (need === 'pve') return pveUnavailable(ctx.facts);
   if (ctx.facts[need] !== null) return null;
   return missingStep(ctx.facts, STEP_FOR[need] ?? [need]);

@@ -1,4 +1,3 @@
-import { createLogUpdate } from 'log-update';
 import type { Io } from './io.js';
 
 type StepState = 'running' | 'ok' | 'failed' | 'absent';
@@ -17,10 +16,18 @@ interface HostLine {
   note: string;
 }
 
-export function createProgress(io: Io, hosts: string[], stream: NodeJS.WritableStream = process.stderr): Progress {
+// Async only to load log-update (and its string-width tables) when a terminal shows the live lines:
+// a run into a pipe or a log never pays for it.
+export async function createProgress(
+  io: Io,
+  hosts: string[],
+  stream: NodeJS.WritableStream = process.stderr,
+): Promise<Progress> {
   if (io.level === 'quiet') return { step: () => undefined, note: () => undefined, done: () => undefined };
   // --verbose wants every line kept, so it never redraws
-  return io.isTTY && io.level !== 'verbose' ? liveProgress(hosts, stream) : plainProgress(io);
+  if (!io.isTTY || io.level === 'verbose') return plainProgress(io);
+  const { createLogUpdate } = await import('log-update');
+  return liveProgress(hosts, stream, createLogUpdate);
 }
 
 function plainProgress(io: Io): Progress {
@@ -33,7 +40,11 @@ function plainProgress(io: Io): Progress {
   };
 }
 
-function liveProgress(hosts: string[], stream: NodeJS.WritableStream): Progress {
+function liveProgress(
+  hosts: string[],
+  stream: NodeJS.WritableStream,
+  createLogUpdate: typeof import('log-update').createLogUpdate,
+): Progress {
   const log = createLogUpdate(stream);
   const lines = new Map<string, HostLine>(
     hosts.map((h) => [h, { done: 0, failed: 0, running: new Set(), note: 'waiting' }]),

@@ -15,7 +15,8 @@ export interface CaptureState {
   cleaned?: boolean;
 }
 
-const POLL_MS = 200;
+// tcpdump takes a moment to open the bridge; each poll is one short round trip.
+const POLL_MS = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const byId = (steps: PlanStep[], id: string) => steps.find((s) => s.id === id) as PlanStep;
 

@@ -1,6 +1,6 @@
 import type { BundleWriter } from '../bundle/index.js';
 import { buildPlan } from '../plan/build-plan.js';
-import { discover, nodeName } from '../plan/discovery.js';
+import { discover, hostUsesNftables, nodeName } from '../plan/discovery.js';
 import { printPlan } from '../plan/print.js';
 import type { Discovery, Plan, PlanStep } from '../plan/types.js';
 import type { AuditFile } from '../schema/audit.js';
@@ -76,6 +76,7 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
       ctx,
       facts.filter((s) => s !== sweep),
       parallel,
+      (early) => buildPlan(input.audit, input.host, early),
       (found, d) => {
         notProxmox = found;
         if (d) {
@@ -85,22 +86,24 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
         return plan;
       },
     );
-    // The probes: only once the capture listens (or failed to) and the node's facts and ruleset
-    // are in; one at a time, so each one's packets are easy to tell apart in the capture.
+    // The probes: only once the capture listens (or failed to) and the ruleset is read (its counters
+    // before the probes); one at a time, so each one's packets are easy to tell apart in the capture.
     // Not a Proxmox node: nothing was probed, so the capture is only removed (finally), not kept.
     const finishing = () => Boolean(input.audit.capture && capture.dir && capture.pid) && !stopped(ctx) && !notProxmox;
     let ranProbes = false;
     const probing = (async () => {
-      await Promise.all([captureChain, reads.beforeProbes]);
-      if (notProxmox || !discovery) return;
+      const [, early] = await Promise.all([captureChain, reads.beforeProbes]);
+      if (notProxmox || !early) return;
       ranProbes = true;
-      for (const probe of phaseOf('probes')) {
+      for (const probe of early.steps.filter((s) => s.phase === 'probes')) {
         if (stopped(ctx)) break;
         await runStep(ctx, probe);
       }
       // The counters again, right after the probes: what rose in between is the probes' doing. With
       // a capture to finish they lead its stop batch (one round trip less), else they run here.
-      if (!finishing()) for (const step of phaseOf('counters')) if (!stopped(ctx)) await runStep(ctx, step);
+      if (!finishing())
+        for (const step of early.steps.filter((s) => s.phase === 'counters'))
+          if (!stopped(ctx)) await runStep(ctx, step);
     })();
     await Promise.all([captureChain, reads.done, probing]);
     const cleanup = plan.steps.find((s) => s.phase === 'cleanup');
@@ -166,46 +169,76 @@ function notRun(plan: Plan, results: StepResult[]): StepResult[] {
     }));
 }
 
-// The reads: every fact at once (the /etc/pve files as one batch), then, once the node is known,
-// the ruleset and the guests (their files as one batch). `beforeProbes` settles when the facts and
-// the ruleset are in, `done` when every read is.
+// The reads: every fact at once (the /etc/pve files as one batch). `beforeProbes` settles with a
+// provisional plan (the node's name and its backend; no guests yet) once the ruleset is read: that
+// needs host.fw (which backend) and a sign that the node runs Proxmox, not `pct list` or `qm list`,
+// which are slow on a real node (Perl, a status query per guest) and which the probes do not need:
+// a probe names its guest itself, and one that is not running fails its own probe (the analysis
+// says why, from the guest lists). `done` settles when every read is in, the guests' too, which
+// start once both lists are.
 function readNode(
   ctx: RunContext,
   facts: PlanStep[],
   parallel: number,
+  provisional: (d: Discovery) => Plan,
   learned: (notProxmox: boolean, d: Discovery | null) => Plan,
-): { beforeProbes: Promise<void>; done: Promise<void> } {
-  let guests: Promise<unknown> = Promise.resolve();
-  const beforeProbes = (async () => {
-    const out: Record<string, string> = {};
-    const hostname = facts.find((s) => s.id === 'hostname');
-    const hostnameRun = hostname ? runStep(ctx, hostname) : Promise.resolve(null);
-    const node = hostnameRun.then((h) => (h && !h.result.error ? nodeName(h.stdout) : null));
-    const commands = facts.filter((s) => s.kind !== 'file' && s !== hostname);
-    const files = facts.filter((s) => s.kind === 'file');
-    await Promise.all([
-      hostnameRun.then((h) => {
-        out.hostname = h?.stdout ?? '';
-      }),
-      runPool(
-        commands,
-        parallel,
-        async (s) => {
-          const done = await runStep(ctx, s);
-          out[s.id] = done.result.error || done.result.absent ? '' : done.stdout;
-        },
-        () => stopped(ctx),
-      ),
-      runFileBatch(ctx, files, async (s) => {
-        const n = await node;
-        return s.pvePath === 'local/host.fw' && n ? `nodes/${n}/host.fw` : undefined;
-      }).then((done) => {
-        for (const [i, d] of done.entries()) {
-          const s = files[i] as PlanStep;
-          out[s.id] = d.result.error || d.result.absent ? '' : d.stdout;
-        }
-      }),
-    ]);
+): { beforeProbes: Promise<Plan | null>; done: Promise<void> } {
+  const out: Record<string, string> = {};
+  const hostname = facts.find((s) => s.id === 'hostname');
+  const hostnameRun = hostname ? runStep(ctx, hostname) : Promise.resolve(null);
+  const node = hostnameRun.then((h) => {
+    out.hostname = h?.stdout ?? '';
+    return h && !h.result.error ? nodeName(h.stdout) : null;
+  });
+  const commands = facts.filter((s) => s.kind !== 'file' && s !== hostname);
+  const files = facts.filter((s) => s.kind === 'file');
+  // A Proxmox tool that ran (pveversion) is sign enough to go on; only `pct list` failing with 127
+  // makes the node "not Proxmox", so without that sign the answer waits for pct list.
+  let proxmoxSign = () => {};
+  const proxmoxKnown = new Promise<void>((resolve) => {
+    proxmoxSign = resolve;
+  });
+  const commandsDone = runPool(
+    commands,
+    parallel,
+    async (s) => {
+      const done = await runStep(ctx, s);
+      out[s.id] = done.result.error || done.result.absent ? '' : done.stdout;
+      if ((s.id === 'pveversion' && done.result.exitCode === 0) || s.id === 'pct-list') proxmoxSign();
+    },
+    () => stopped(ctx),
+  ).finally(() => proxmoxSign());
+  const filesDone = runFileBatch(ctx, files, async (s) => {
+    const n = await node;
+    return s.pvePath === 'local/host.fw' && n ? `nodes/${n}/host.fw` : undefined;
+  }).then((done) => {
+    for (const [i, d] of done.entries()) {
+      const s = files[i] as PlanStep;
+      out[s.id] = d.result.error || d.result.absent ? '' : d.stdout;
+    }
+  });
+  const pctListMissing = () => ctx.results.find((r) => r.id === 'pct-list')?.exitCode === 127;
+
+  const beforeProbes = (async (): Promise<Plan | null> => {
+    const [n] = await Promise.all([node, filesDone, proxmoxKnown]);
+    if (!n || stopped(ctx) || pctListMissing()) return null;
+    const early = provisional({
+      node: n,
+      lxc: [],
+      qemu: [],
+      nftables: hostUsesNftables(out['pve/local/host.fw'] ?? ''),
+    });
+    await runPool(
+      early.steps.filter((s) => s.phase === 'ruleset'),
+      parallel,
+      (s) => runStep(ctx, s),
+      () => stopped(ctx),
+    );
+    return early;
+  })();
+
+  const guests = (async () => {
+    await Promise.all([node, commandsDone, filesDone]);
     const pctList = ctx.results.find((r) => r.id === 'pct-list');
     if (pctList?.exitCode === 127) {
       pctList.error = NOT_PROXMOX;
@@ -220,10 +253,8 @@ function readNode(
       hostFw: out['pve/local/host.fw'] ?? '',
     });
     if (!discovery) return;
-    const plan = learned(false, discovery);
-    const phase = (p: PlanStep['phase']) => plan.steps.filter((s) => s.phase === p);
-    const guestSteps = phase('guests');
-    guests = Promise.all([
+    const guestSteps = learned(false, discovery).steps.filter((s) => s.phase === 'guests');
+    await Promise.all([
       runFileBatch(
         ctx,
         guestSteps.filter((s) => s.kind === 'file'),
@@ -235,14 +266,8 @@ function readNode(
         () => stopped(ctx),
       ),
     ]);
-    await runPool(
-      phase('ruleset'),
-      parallel,
-      (s) => runStep(ctx, s),
-      () => stopped(ctx),
-    );
   })();
-  return { beforeProbes, done: beforeProbes.then(() => guests).then(() => undefined) };
+  return { beforeProbes, done: Promise.all([beforeProbes, guests]).then(() => undefined) };
 }
 
 // The manifest lists steps in the plan's order, whatever order the pipeline finished them in. Sorted

@@ -23,6 +23,7 @@ export interface LiveFlowInput {
 }
 
 export interface FlowWalk {
+  family: 4 | 6; // which table it walked: iptables or ip6tables
   action: LiveAction;
   decided: HopResult; // the hop that decided (the first that did not accept, else the most telling accept)
   hops: HopResult[];
@@ -136,6 +137,18 @@ export function hopsOf(flow: LiveFlowInput): Hop[] {
 
 const PROTO = { tcp: 6, udp: 17, icmp: 1 } as const;
 
+// ICMPv6 types conntrack never tracks (router and neighbour discovery, MLD): their packets are
+// UNTRACKED, so neither NEW nor INVALID rules see them (nf_conntrack_proto_icmpv6 noct_valid_new).
+const ICMP6_UNTRACKED = new Set([130, 131, 132, 133, 134, 135, 136, 143]);
+// ICMPv6 types that open a connection (echo request, node information query); others are errors
+// or answers that conntrack marks INVALID without the connection they belong to.
+const ICMP6_NEW = new Set([128, 139]);
+
+function ctstateOf(v: 4 | 6, icmp: boolean, type: number): KPacket['ctstate'] {
+  if (!icmp || v === 4) return 'NEW';
+  return ICMP6_UNTRACKED.has(type) ? 'UNTRACKED' : ICMP6_NEW.has(type) ? 'NEW' : 'INVALID';
+}
+
 function addrType(e: LiveEndpoint, v4: number | null, ip: { v: 4 | 6; n: bigint }): string {
   if (e.kind === 'host') return 'LOCAL';
   if (v4 !== null) return v4 === 0xffffffff ? 'BROADCAST' : v4 >>> 28 === 14 ? 'MULTICAST' : 'UNICAST';
@@ -151,19 +164,21 @@ export function packetOf(flow: LiveFlowInput): KPacket | null {
   const d = d4 !== null ? { v: 4 as const, n: 0n } : parseIp(flow.to.ip);
   if (!s || !d || s.v !== d.v) return null;
   const icmp = flow.proto === 'icmp';
+  // for ICMP the flow's "port" is the type: echo request unless given (8, or 128 for ICMPv6)
+  const type = flow.dport ?? (s.v === 6 ? 128 : 8);
   return {
     v: s.v,
     src4: s4 ?? 0,
     dst4: d4 ?? 0,
     src6: s.n,
     dst6: d.n,
-    proto: PROTO[flow.proto],
+    proto: icmp && s.v === 6 ? 58 : PROTO[flow.proto],
     sport: icmp ? null : (flow.sport ?? 49152),
     dport: icmp ? null : flow.dport,
     tcpFlags: flow.proto === 'tcp' ? 0x02 : 0,
-    icmpType: icmp ? (flow.dport ?? 8) : null,
+    icmpType: icmp ? type : null,
     icmpCode: icmp ? 0 : null,
-    ctstate: 'NEW',
+    ctstate: ctstateOf(s.v, icmp, type),
     srcMac: flow.from.kind === 'guest' ? (flow.from.mac?.toUpperCase() ?? null) : null,
     srcType: addrType(flow.from, s4, s),
     dstType: addrType(flow.to, d4, d),
@@ -171,9 +186,10 @@ export function packetOf(flow: LiveFlowInput): KPacket | null {
 }
 
 // The flow's first packet through every hop, in order; the first hop that does not accept decides.
+// Null when the addresses are not of the table's family (or not addresses).
 export function walkFlow(table: KTable, flow: LiveFlowInput): FlowWalk | null {
   const p = packetOf(flow);
-  if (!p) return null;
+  if (!p || p.v !== table.family) return null;
   const hops: HopResult[] = [];
   let mark = 0;
   for (const hop of hopsOf(flow)) {
@@ -193,5 +209,5 @@ export function walkFlow(table: KTable, flow: LiveFlowInput): FlowWalk | null {
       }
   const matched: KRule[] = [];
   for (const h of hops) for (const r of h.matched) matched.push(r);
-  return { action: last.action, decided, hops, matched };
+  return { family: table.family, action: last.action, decided, hops, matched };
 }

@@ -1,8 +1,12 @@
+import { type ETable, parseEbtablesSave } from './ebtables.js';
 import { parseIpsetSave } from './ipset.js';
 import { parseIptablesSave } from './iptables-save.js';
 import { type NftRuleset, parseNftJson } from './nft.js';
 import type { KIpset, KIssue, KTable } from './types.js';
 
+export type { EChain, ERule, ETable } from './ebtables.js';
+export type { L2Result, L2Walk } from './ebtables-walk.js';
+export { walkL2Flow } from './ebtables-walk.js';
 export type { FlowWalk, LiveEndpoint, LiveFlowInput } from './flow.js';
 export { hopsOf, walkFlow } from './flow.js';
 export type { NChain, NftRuleset, NRule } from './nft.js';
@@ -23,6 +27,7 @@ export interface KernelEvidence {
   ip6tables: RawEvidence | null;
   ipset: RawEvidence | null;
   nft?: RawEvidence | null; // nft -j list ruleset (proxmox-firewall, host.fw nftables: 1)
+  ebtables?: RawEvidence | null; // ebtables-save (pve-firewall's layer-2 filter)
 }
 
 export interface LiveKernel {
@@ -31,6 +36,7 @@ export interface LiveKernel {
   v6: KTable | null;
   ipsets: ReadonlyMap<string, KIpset> | null;
   nft: NftRuleset | null;
+  ebtables: ETable | null;
   issues: KIssue[];
 }
 
@@ -55,12 +61,27 @@ export function loadKernel(ev: KernelEvidence): LiveKernel {
     nft = r.ruleset;
     issues.push(...r.issues);
   }
+  let ebtables: ETable | null = null;
+  if (ev.ebtables) {
+    const r = parseEbtablesSave(ev.ebtables.text, ev.ebtables.file);
+    ebtables = r.table;
+    issues.push(...r.issues);
+  }
   return {
     v4: table(ev.iptables, 4),
     v4After: table(ev.iptablesAfter, 4),
     v6: table(ev.ip6tables, 6),
     ipsets,
     nft,
+    ebtables,
     issues,
   };
+}
+
+// The table a flow's packets meet: ip6tables' for IPv6 addresses, iptables' for IPv4. Null when
+// the two ends are of different families or that table was not collected.
+export function tableFor(k: LiveKernel, from: string, to: string): KTable | null {
+  const v6 = from.includes(':');
+  if (v6 !== to.includes(':')) return null;
+  return v6 ? k.v6 : k.v4;
 }

@@ -84,6 +84,7 @@ export async function parseBundle(bundle: Bundle): Promise<ParsedBundle> {
         iptablesAfter: await raw('iptables-save-after'),
         ip6tables: await raw('ip6tables-save'),
         ipset: await raw('ipset-save'),
+        ebtables: await raw('ebtables-save'),
       };
 
   const captures: CaptureAnalysis[] = [];

@@ -19,7 +19,7 @@ export const KERNEL_PHRASES: Record<(typeof KERNEL_REASONS)[number], Phrase> = {
   'kernel-unknown': (p) =>
     `the live walk cannot decide it at ${place(p)}: ${str(p.what)} is not modelled, so no verdict is guessed`,
   'live-differs': (p) =>
-    `the files ${verbPlural(p.config)} ${str(p.flow)}, but the kernel ${verb(p.live)} it now at ${place(p)}${p.drift === 'hand-added' ? ', a rule added by hand' : p.drift === 'live-rule-missing' ? ', because the change was not applied' : ''}`,
+    `the files ${verbPlural(p.config)} ${str(p.flow)}, but the kernel ${verb(p.live)} it now at ${place(p)}${p.drift === 'hand-added' ? ', a rule added by hand' : p.drift === 'live-rule-missing' ? ', because the change was not applied' : p.filter === 'arp-filtered' ? ", in the layer-2 ARP filter built from the NIC's ipfilter set: without ARP no packet of the flow is sent" : p.filter === 'mac-filtered' ? ', in the layer-2 source-MAC filter' : ''}`,
   'hand-added': (p) =>
     `the kernel holds a rule added by hand at ${place(p)}: the configuration does not produce it and pve-firewall keeps it`,
   'live-rule-missing': (p) =>
@@ -28,4 +28,6 @@ export const KERNEL_PHRASES: Record<(typeof KERNEL_REASONS)[number], Phrase> = {
   'stale-chain': (p) => `the chain ${str(p.chain)} is still loaded although the configuration no longer produces it`,
   'chain-missing': (p) => `the kernel has no ${str(p.chain)} chain although the configuration produces one`,
   'mac-filtered': (p) => `the source MAC filter at ${place(p)} drops the frame: the packet's MAC is not the NIC's`,
+  'arp-filtered': (p) =>
+    `the ARP filter at ${place(p)} drops the ${p.frame === 'arp-reply' ? 'ARP reply' : 'ARP request'}: its sender IP is not in the NIC's ipfilter set, so the peers never learn each other's MAC`,
 };

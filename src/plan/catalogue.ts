@@ -71,7 +71,8 @@ export function nftJsonStep(): PlanStep {
 }
 
 // The live ruleset the kernel enforces, all read-only: iptables-save -c (with counters, read again
-// after the probes), the ipsets its rules name, and the IPv6 table; with nftables: 1, nft's ruleset
+// after the probes), the ipsets its rules name, the IPv6 table and the layer-2 filter (ebtables);
+// with nftables: 1, nft's ruleset
 // as text (for the reader) and as JSON (for the walk).
 export function rulesetSteps(nftables: boolean): PlanStep[] {
   if (nftables) return [rulesetStep(true), nftJsonStep()];
@@ -79,6 +80,7 @@ export function rulesetSteps(nftables: boolean): PlanStep[] {
     rulesetStep(false),
     commandStep('ip6tables-save', 'ruleset', 30, ['ip6tables-save', '-c']),
     commandStep('ipset-save', 'ruleset', 30, ['ipset', 'save']),
+    commandStep('ebtables-save', 'ruleset', 30, ['ebtables-save']),
   ];
 }
 

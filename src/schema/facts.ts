@@ -35,6 +35,7 @@ export const KernelEvidenceSchema = z.object({
   ip6tables: RawEvidenceSchema.nullable(),
   ipset: RawEvidenceSchema.nullable(),
   nft: RawEvidenceSchema.nullable().optional(), // nft -j list ruleset (host.fw nftables: 1)
+  ebtables: RawEvidenceSchema.nullable().optional(), // ebtables-save (iptables mode: the layer-2 filter)
 });
 export type KernelEvidenceFacts = z.infer<typeof KernelEvidenceSchema>;
 

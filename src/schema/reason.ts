@@ -50,7 +50,8 @@ export const KERNEL_REASONS = [
   'live-rule-changed', // {chain, rule, expected}: same place, different rule
   'stale-chain', // {chain}: a guest chain the configuration no longer produces
   'chain-missing', // {chain}: a chain the configuration produces that the kernel lacks
-  'mac-filtered', // {chain, rule}: the source MAC filter drops the frame
+  'mac-filtered', // {chain, rule, frame?, handle?}: the source MAC filter drops the frame
+  'arp-filtered', // {chain, rule, frame}: ebtables' ARP sender-IP filter (ipfilter-netN) drops an ARP frame
 ] as const;
 
 export const PROBE_REASONS = [

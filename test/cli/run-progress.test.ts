@@ -3,9 +3,9 @@ import test from 'ava';
 import { bufferIo } from '../../src/cli/io.js';
 import { createProgress } from '../../src/cli/progress.js';
 
-test('without a terminal, progress is plain lines per finished step and phase', (t) => {
+test('without a terminal, progress is plain lines per finished step and phase', async (t) => {
   const io = bufferIo();
-  const p = createProgress(io, ['pve1', 'pve2']);
+  const p = await createProgress(io, ['pve1', 'pve2']);
   p.note('pve1', 'connecting');
   p.step('pve1', 'hostname', 'running');
   p.step('pve1', 'hostname', 'ok');
@@ -20,14 +20,14 @@ test('without a terminal, progress is plain lines per finished step and phase', 
   ]);
 });
 
-test('on a terminal, one redrawn line per host shows its running steps and counts', (t) => {
+test('on a terminal, one redrawn line per host shows its running steps and counts', async (t) => {
   const io = { ...bufferIo(), isTTY: true };
   const stream = new PassThrough();
   let written = '';
   stream.on('data', (d: Buffer) => {
     written += d.toString();
   });
-  const p = createProgress(io, ['pve1', 'node-two'], stream);
+  const p = await createProgress(io, ['pve1', 'node-two'], stream);
   p.step('pve1', 'hostname', 'ok');
   p.step('pve1', 'pct-list', 'failed');
   p.step('pve1', 'iptables-save', 'running');

@@ -134,13 +134,13 @@ test('NO_COLOR (non-empty) and a pipe turn colour off; paint is plain then', (t)
 
 test('--quiet silences progress, --verbose shows every step start, both at once is a usage error', async (t) => {
   const quiet = { ...bufferIo(), level: 'quiet' as const };
-  const p = createProgress(quiet, ['pve1']);
+  const p = await createProgress(quiet, ['pve1']);
   p.step('pve1', 'hostname', 'running');
   p.step('pve1', 'hostname', 'ok');
   p.note('pve1', 'connecting');
   t.deepEqual(quiet.stderr, []);
   const verbose = { ...bufferIo(), level: 'verbose' as const, isTTY: true };
-  const v = createProgress(verbose, ['pve1']);
+  const v = await createProgress(verbose, ['pve1']);
   v.step('pve1', 'hostname', 'running');
   v.step('pve1', 'hostname', 'ok');
   t.deepEqual(verbose.stderr, ['[pve1] hostname: running', '[pve1] hostname: ok']);

@@ -54,6 +54,7 @@ test('the resolved plan reads the node facts, the /etc/pve files and each guest 
     'iptables-save',
     'ip6tables-save',
     'ipset-save',
+    'ebtables-save',
     'capture-tmpdir',
     'capture-start',
     'capture-listening',

@@ -1,7 +1,7 @@
+import { consequenceText } from '../../phrase/notes.js';
 import type { Severity } from '../../schema/common.js';
 import type { CheckContext } from '../context.js';
 import type { FlowSpec } from './commands.js';
-import { where } from './flow-eval.js';
 import { ipToZone } from './guests.js';
 
 // The severity rubric (README.md) applied to one rule that is not in force: what happens to the
@@ -29,14 +29,9 @@ export function consequence(
   if ('error' in sim)
     return {
       severity: meantOpen ? 'high' : 'critical',
-      text: `What happens to this traffic instead could not be simulated (${sim.error}).`,
+      text: consequenceText({ simulated: false, error: sim.error }),
     };
   const open = sim.action === 'ACCEPT';
-  const verb = open ? 'accepted' : sim.action === 'REJECT' ? 'rejected' : 'dropped';
-  const text = `Without it, this traffic is ${verb} ${sim.decidedBy.file ? `by ${where(sim)}` : `(${sim.decidedBy.text})`}`;
-  if (meantOpen === open)
-    return { severity: 'medium', text: `${text}, as the rule intends, so ${what} has no effect today.` };
-  return meantOpen
-    ? { severity: 'high', text: `${text}: traffic meant to be allowed is blocked.` }
-    : { severity: 'critical', text: `${text}: traffic meant to be blocked is open.` };
+  const text = consequenceText({ simulated: true, action: sim.action, decidedBy: sim.decidedBy, meantOpen, what });
+  return { severity: meantOpen === open ? 'medium' : meantOpen ? 'high' : 'critical', text };
 }

@@ -1,3 +1,4 @@
+import { unreadableText } from '../../phrase/notes.js';
 import type { FwFile } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
 
@@ -26,6 +27,6 @@ export const couldNotRead = (ctx: CheckContext, what: string) =>
   unreadableFwFiles(ctx).map((u) => ({
     outcome: 'error' as const,
     subject: u.subject,
-    detail: `${u.subject} could not be read, so ${what} is unknown there: ${u.step}.`,
+    detail: unreadableText(u.subject, what, u.step),
     missingStep: u.step,
   }));

@@ -1,3 +1,4 @@
+import { decidedAt, flowVerdictText, notSimulatedText } from '../../phrase/flow.js';
 import type { Action } from '../../schema/common.js';
 import type { SimFlow, SimResult } from '../../schema/pve.js';
 import type { Reason } from '../../schema/reason.js';
@@ -24,8 +25,8 @@ export function evaluateFlow(ctx: CheckContext, input: FlowInput): FlowEval {
   let miss: Reason | null = null;
   let simError: string | null = null;
   const noPve = pveUnavailable(ctx.facts);
-  if (noPve) simError = `the Proxmox configuration was not collected: ${noPve}`;
-  else if (input.to === null) simError = 'the destination address is unknown (the probe did not resolve it)';
+  if (noPve) simError = notSimulatedText({ kind: 'pve-missing', step: noPve });
+  else if (input.to === null) simError = notSimulatedText({ kind: 'no-destination' });
   else {
     const flow: SimFlow = {
       from: from.zone ?? 'outside',
@@ -79,7 +80,15 @@ export function evaluateFlow(ctx: CheckContext, input: FlowInput): FlowEval {
       ? { action: sim.action, decidedBy: sim.decidedBy, trace: sim.trace, reason: sim.reason, miss }
       : null,
     observed: capture || probe ? { capture, probe } : null,
-    verdict: verdictText(input, sim, simError, outcome, simVsObserved, capture?.syn ?? 0, probe?.verdict ?? null),
+    verdict: flowVerdictText({
+      expect: input.expect,
+      sim,
+      notSimulated: simError,
+      outcome,
+      cmp: simVsObserved,
+      syns: capture?.syn ?? 0,
+      probe,
+    }),
     source: input.source,
     agreement,
   };
@@ -93,66 +102,5 @@ function compare(action: Action | null, outcome: FlowEval['outcome']): FlowEval[
   return outcome === 'refused' || outcome === 'rejected' ? 'agree' : outcome === 'through' ? 'disagree' : 'unknown';
 }
 
-export const where = (sim: SimResult): string =>
-  sim.decidedBy.file
-    ? `${sim.decidedBy.file}${sim.decidedBy.line ? ` line ${sim.decidedBy.line}` : ''} (${sim.decidedBy.text})`
-    : sim.decidedBy.text;
-
-function verdictText(
-  input: FlowInput,
-  sim: SimResult | null,
-  simError: string | null,
-  outcome: FlowEval['outcome'],
-  cmp: FlowEval['simVsObserved'],
-  syns: number,
-  probe: string | null,
-): string {
-  const parts: string[] = [];
-  if (sim) {
-    const exp = input.expect ? `intended ${input.expect}, ` : '';
-    const mismatch =
-      input.expect && (input.expect === 'ACCEPT') !== (sim.action === 'ACCEPT') ? ' (not as intended)' : '';
-    parts.push(`${exp}simulated ${sim.action} at ${where(sim)}${mismatch}`);
-  } else parts.push(`could not simulate: ${simError ?? 'no simulation'}`);
-  const words: Record<NonNullable<FlowEval['outcome']>, string> = {
-    through: 'observed: TCP connected',
-    refused: sim?.action === 'REJECT' ? "observed: reset (the firewall's REJECT)" : 'observed: reset by the server',
-    blocked: 'observed: no reply',
-    rejected: 'observed: ICMP unreachable',
-    'not-seen': 'not seen in the capture',
-  };
-  const seen = [
-    outcome === 'blocked' && syns > 0
-      ? `${syns} SYN${syns > 1 ? 's' : ''} unanswered`
-      : outcome
-        ? words[outcome]
-        : null,
-    probe ? `curl ${probe}` : null,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  if (seen) parts.push(seen);
-  const intended = !input.expect || !sim || (input.expect === 'ACCEPT') === (sim.action === 'ACCEPT');
-  const pastFirewall =
-    sim?.action === 'ACCEPT' &&
-    (outcome === 'refused' || (probe !== null && /in the (tls|http|dns) phase/.test(probe)));
-  if (cmp === 'agree')
-    parts.push(
-      !intended
-        ? 'simulation and observation agree: the configuration does not do what was intended'
-        : pastFirewall
-          ? 'config, simulation and observation agree: the firewall lets it through, and it fails past the firewall'
-          : 'config, simulation and observation agree',
-    );
-  else if (cmp === 'disagree' && sim?.action === 'ACCEPT')
-    parts.push(
-      outcome === 'rejected'
-        ? 'the config allows it, yet something rejects it: look past the firewall'
-        : 'the config allows it, yet SYNs go unanswered: look past the firewall',
-    );
-  else if (cmp === 'disagree')
-    parts.push(
-      `the config ${sim?.action === 'DROP' ? 'drops' : 'rejects'} it, yet a reply was captured: the rules are not applied`,
-    );
-  return parts.join('; ');
-}
+// "firewall/1001.fw line 4 (policy_in: DROP)": where the files decided.
+export const where = (sim: SimResult): string => decidedAt(sim.decidedBy);

@@ -1,3 +1,4 @@
+import type { Because } from '../../phrase/because.js';
 import type { IntentGuest } from '../../schema/intent.js';
 import type { GuestConfig } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
@@ -86,7 +87,7 @@ export const fwPath = (vmid: number): string => `firewall/${vmid}.fw`;
 
 // Guests meant to be filtered: the intent's enable: true, or without an intent, guests whose own
 // configuration shows the wish (a .fw file with rules, or a NIC with firewall=1).
-export function firewallIntended(ctx: CheckContext): { vmid: number; because: string }[] {
+export function firewallIntended(ctx: CheckContext): { vmid: number; because: Because }[] {
   if (ctx.intent) {
     return intendedGuests(ctx)
       .filter((g) => g.firewall?.enable === true)
@@ -94,16 +95,16 @@ export function firewallIntended(ctx: CheckContext): { vmid: number; because: st
         vmid: g.vmid,
         because:
           ctx.intent?.source === 'phoenix'
-            ? `its Phoenix config has firewall.enabled: true`
-            : `the intent (${ctx.intent?.file.split('/').pop()}) enables it`,
+            ? { by: 'phoenix-enabled' as const }
+            : { by: 'intent-enables' as const, file: ctx.intent?.file.split('/').pop() ?? '' },
       }));
   }
-  const out: { vmid: number; because: string }[] = [];
+  const out: { vmid: number; because: Because }[] = [];
   for (const vmid of knownVmids(ctx)) {
     const fw = ctx.facts.pve.guestFw[String(vmid)];
     const nicOn = ctx.facts.pve.guests[String(vmid)]?.nets.some((n) => n.firewall);
-    if (fw && fw.rules.length > 0) out.push({ vmid, because: `firewall/${vmid}.fw has ${fw.rules.length} rule(s)` });
-    else if (nicOn) out.push({ vmid, because: 'a NIC has firewall=1' });
+    if (fw && fw.rules.length > 0) out.push({ vmid, because: { by: 'fw-rules', vmid, count: fw.rules.length } });
+    else if (nicOn) out.push({ vmid, because: { by: 'nic-flag' } });
   }
   return out;
 }

@@ -2,11 +2,14 @@ import { computeDrift, type DriftItem, type DriftResult } from '../../kernel/dri
 import { expectedChains } from '../../kernel/expected.js';
 import {
   type FlowWalk,
+  type L2Walk,
   type LiveEndpoint,
   type LiveKernel,
   loadKernel,
   type NftFlowWalk,
+  tableFor,
   walkFlow,
+  walkL2Flow,
   walkNftFlow,
 } from '../../kernel/index.js';
 import { nftHandAdded } from '../../kernel/nft-drift.js';
@@ -89,15 +92,52 @@ export function liveFor(
   const from = liveEndpoint(ctx, flow.from);
   const to = liveEndpoint(ctx, flow.to);
   const proto = flow.proto === 'udp' || flow.proto === 'icmp' ? flow.proto : 'tcp';
-  if (!from || !to || from.ip.includes(':') || to.ip.includes(':')) return { walk: null, verdict: null };
+  if (!from || !to) return { walk: null, verdict: null };
   if (k.nft) {
+    if (from.ip.includes(':') || to.ip.includes(':')) return { walk: null, verdict: null };
     const nw = walkNftFlow(k.nft, { from, to, proto, dport: flow.dport });
     return { walk: null, verdict: nw ? nftVerdictOf(nw) : null };
   }
-  if (!k.v4) return { walk: null, verdict: null };
-  const walk = walkFlow(k.v4, { from, to, proto, dport: flow.dport });
+  // IPv6 flows walk ip6tables-save's table
+  const table = tableFor(k, from.ip, to.ip);
+  if (!table) return { walk: null, verdict: null };
+  const walk = walkFlow(table, { from, to, proto, dport: flow.dport });
   if (!walk) return { walk: null, verdict: null };
-  return { walk, verdict: verdictOf(walk) };
+  const l3 = verdictOf(walk);
+  const l2 = k.ebtables ? walkL2Flow(k.ebtables, { from, to, proto, dport: flow.dport }) : null;
+  return { walk, verdict: l2 ? withLayer2(l3, l2) : l3 };
+}
+
+// The frames before the first packet (ARP) and the packet's own frame cross ebtables first: a drop
+// there kills the flow whatever iptables decides; an undecidable layer 2 leaves an accept unknown.
+function withLayer2(l3: LiveVerdict, l2: L2Walk): LiveVerdict {
+  const d = l2.decided;
+  if (!d || l2.action === 'ACCEPT') return l3;
+  if (l2.action === 'unknown') {
+    if (l3.action !== 'ACCEPT') return l3;
+    const r = d.unknownRule;
+    const chain = `ebtables ${r?.chain ?? d.chain ?? d.hop.hook}`;
+    return {
+      backend: 'iptables',
+      action: 'unknown',
+      chain,
+      rule: r?.pos ?? null,
+      text: r?.text ?? null,
+      reason: { code: 'kernel-unknown', chain, rule: r?.pos ?? null, what: d.why ?? 'unknown', frame: d.frame },
+    };
+  }
+  const chain = `ebtables ${d.rule?.chain ?? d.chain ?? d.hop.hook}`;
+  const rule = d.rule?.pos ?? null;
+  const arp = d.rule?.chain.endsWith('-OUT-ARP') || d.rule?.matches.some((m) => m.k === 'arp-ip-src');
+  const mac = d.rule?.matches.some((m) => m.k === 'src' && m.neg);
+  const reason: Reason = arp
+    ? { code: 'arp-filtered', chain, rule, frame: d.frame }
+    : mac
+      ? { code: 'mac-filtered', chain, rule, frame: d.frame }
+      : d.rule
+        ? { code: 'kernel-rule', chain, rule, target: 'DROP', frame: d.frame }
+        : { code: 'kernel-policy', chain, policy: 'DROP', where: d.hop.where };
+  return { backend: 'iptables', action: 'DROP', chain, rule, text: d.rule?.text ?? 'policy DROP', reason };
 }
 
 function verdictOf(w: FlowWalk): LiveVerdict {

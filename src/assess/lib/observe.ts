@@ -1,4 +1,5 @@
 import { summariseFlowForReport } from '../../parse/pcap/summary.js';
+import { notCapturedNote, probeVerdictText } from '../../phrase/flow.js';
 import type { Facts } from '../../schema/facts.js';
 import type { CurlResult } from '../../schema/observe.js';
 import type { CaptureObservation, ProbeObservation } from '../../schema/report.js';
@@ -38,15 +39,12 @@ export function captureFor(
     icmpUnreachable: 0,
     verdict: 'not-seen',
     ...(file ? { file } : {}),
-    note: `No packet from ${q.fromIp} to ${q.toIp}${q.dport ? `:${q.dport}` : ''} was captured: the traffic never reached the capture point.`,
+    note: notCapturedNote(q.fromIp, q.toIp, q.dport),
   };
 }
 
 export function probeObservation(result: CurlResult): ProbeObservation {
-  const ok = result.phase === 'done' && (result.exitCode ?? 0) === 0;
-  const verdict = ok
-    ? `reachable${result.httpStatus ? ` (HTTP ${result.httpStatus})` : ''}`
-    : `failed in the ${result.phase} phase${result.exitCode !== null ? ` (curl exit ${result.exitCode})` : ''}${result.error ? `: ${result.error}` : ''}`;
+  const verdict = probeVerdictText(result);
   return {
     exitCode: result.exitCode,
     phase: result.phase,

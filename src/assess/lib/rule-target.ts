@@ -1,3 +1,4 @@
+import type { Because } from '../../phrase/because.js';
 import type { FwRule, SimFlow } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
 import { ipToZone, vmidOfIp } from './guests.js';
@@ -10,7 +11,7 @@ import { meantFor } from './phoenix.js';
 export interface RuleTarget {
   vmid: number;
   direction: 'IN' | 'OUT';
-  because: string;
+  because: Because;
 }
 
 const single = (addr: string | null): string | null =>
@@ -31,16 +32,24 @@ function computeTargets(ctx: CheckContext): Map<FwRule, RuleTarget> {
       out.set(rule, {
         vmid: meant.vmid,
         direction: rule.direction as 'IN' | 'OUT',
-        because: `the Phoenix JSON lists it under guest ${meant.vmid} (${meant.origin.file}: ${meant.origin.path})`,
+        because: { by: 'phoenix-lists', vmid: meant.vmid, file: meant.origin.file, path: meant.origin.path },
       });
       continue;
     }
     const dest = vmidOfIp(ctx, single(rule.dest));
     const source = vmidOfIp(ctx, single(rule.source));
     if (rule.direction === 'IN' && dest !== null)
-      out.set(rule, { vmid: dest, direction: 'IN', because: `its destination ${rule.dest} is guest ${dest}` });
+      out.set(rule, {
+        vmid: dest,
+        direction: 'IN',
+        because: { by: 'dest-is-guest', address: rule.dest ?? '', vmid: dest },
+      });
     else if (rule.direction === 'OUT' && source !== null)
-      out.set(rule, { vmid: source, direction: 'OUT', because: `its source ${rule.source} is guest ${source}` });
+      out.set(rule, {
+        vmid: source,
+        direction: 'OUT',
+        because: { by: 'source-is-guest', address: rule.source ?? '', vmid: source },
+      });
   }
   for (const flow of ctx.intent?.intent.flows ?? []) {
     const m = /^(?:ct|vm)(\d+)$/.exec(flow.to) ?? /^(?:ct|vm)(\d+)$/.exec(ipToZone(ctx, flow.to) ?? '');
@@ -56,7 +65,7 @@ function computeTargets(ctx: CheckContext): Map<FwRule, RuleTarget> {
         out.set(rule, {
           vmid: Number(m[1]),
           direction: 'IN',
-          because: `it matches the intended flow ${flow.name ?? `${flow.from} -> ${flow.to}`}`,
+          because: { by: 'intended-flow', flow: flow.name ?? `${flow.from} -> ${flow.to}` },
         });
     }
   }

@@ -9,6 +9,7 @@ import {
   guestLabel,
   guestZone,
 } from '../../assess/lib/guests.js';
+import { becauseText } from '../../phrase/because.js';
 
 // A guest's rules apply only with enable: 1 in its .fw; the default is off.
 export default defineCheck({
@@ -45,7 +46,7 @@ export default defineCheck({
       results.push({
         outcome: 'fail',
         subject,
-        detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${because}), but ${file} ${ignored ? `has its enable line ${ignored.line} ignored by Proxmox (${ignored.message})` : enable ? `has enable: ${enable.value}` : 'has no enable option (default 0)'}: Proxmox creates no firewall chain for it and accepts everything.`,
+        detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${becauseText(because)}), but ${file} ${ignored ? `has its enable line ${ignored.line} ignored by Proxmox (${ignored.message})` : enable ? `has enable: ${enable.value}` : 'has no enable option (default 0)'}: Proxmox creates no firewall chain for it and accepts everything.`,
         evidence: [evidenceOf(file)],
         vars: { file, guest: guestLabel(ctx, vmid) },
         fix: { kind: 'fw-edit', phase: 'enable', file, ops: [{ op: 'set-option', key: 'enable', value: '1' }] },

@@ -10,6 +10,7 @@ import {
   guestZone,
   intendedGuests,
 } from '../../assess/lib/guests.js';
+import { becauseText } from '../../phrase/because.js';
 
 // A guest without <vmid>.fw gets no firewall chain at all, whatever its NIC flags say.
 export default defineCheck({
@@ -46,7 +47,7 @@ export default defineCheck({
       results.push({
         outcome: 'fail',
         subject,
-        detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${because}), but there is no ${file}: Proxmox creates no firewall chain for it and accepts everything.`,
+        detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${becauseText(because)}), but there is no ${file}: Proxmox creates no firewall chain for it and accepts everything.`,
         evidence: [],
         vars: {
           file,

@@ -9,6 +9,7 @@ import {
   guestZone,
   intendedGuests,
 } from '../../assess/lib/guests.js';
+import { becauseText } from '../../phrase/because.js';
 
 // Only NICs with firewall=1 go through a firewall bridge; the others bypass every guest rule.
 export default defineCheck({
@@ -52,7 +53,7 @@ export default defineCheck({
         results.push({
           outcome: 'fail',
           subject: nicSubject,
-          detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${because}), but ${net.key} has ${net.props.firewall === undefined ? 'no firewall flag' : `firewall=${net.props.firewall}`}: Proxmox builds no firewall bridge for it, so ${deviceOf(vmid, type, net.index)} traffic bypasses every guest rule.`,
+          detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${becauseText(because)}), but ${net.key} has ${net.props.firewall === undefined ? 'no firewall flag' : `firewall=${net.props.firewall}`}: Proxmox builds no firewall bridge for it, so ${deviceOf(vmid, type, net.index)} traffic bypasses every guest rule.`,
           evidence: [evidenceOf(config.path)],
           vars: { nic: net.key, guest: guestLabel(ctx, vmid) },
           fix: { kind: 'nic-flag', phase: 'enable', vmid, type, nic: net.key, raw: net.raw },

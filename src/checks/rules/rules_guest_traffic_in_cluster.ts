@@ -10,6 +10,7 @@ import { type Misplaced, misplacedRules, sameForGuest } from '../../assess/lib/m
 import { placementNote } from '../../assess/lib/phoenix.js';
 import { firstPort } from '../../assess/lib/rule-target.js';
 import { parseIntendedRule, ruleKey } from '../../assess/lib/rules.js';
+import { becauseText } from '../../phrase/because.js';
 import type { Severity } from '../../schema/common.js';
 import { reason } from '../../schema/reason.js';
 
@@ -99,7 +100,7 @@ export default defineCheck({
         subject: zone,
         rule: ruleKey(rule),
         severity: effect.severity,
-        detail: `cluster.fw line ${rule.line} "${rule.text}" is meant for ${guest} (${target.because}), but cluster rules only filter traffic to and from the node itself; bridged guest traffic never passes them.${copy ? '' : ` ${file} has no such rule, so ${guest} does not get it.`} ${effect.text}`,
+        detail: `cluster.fw line ${rule.line} "${rule.text}" is meant for ${guest} (${becauseText(target.because)}), but cluster rules only filter traffic to and from the node itself; bridged guest traffic never passes them.${copy ? '' : ` ${file} has no such rule, so ${guest} does not get it.`} ${effect.text}`,
         evidence: ['pve/firewall/cluster.fw', `pve/${file}`],
         vars: { action },
         reason: reason('rule-wrong-file', {

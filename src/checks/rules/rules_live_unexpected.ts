@@ -4,6 +4,7 @@ import { guestLabel } from '../../assess/lib/guests.js';
 import { explainedByMisplaced, misplacedRules } from '../../assess/lib/misplaced.js';
 import { compareRules, ruleKey } from '../../assess/lib/rules.js';
 import { intendedScopes } from '../../assess/lib/scopes.js';
+import { becauseText } from '../../phrase/because.js';
 
 // A live rule nobody intended is either drift or an undocumented exception; either way, review it.
 export default defineCheck({
@@ -38,7 +39,7 @@ export default defineCheck({
           // An allow nobody intended opens traffic: drift. An extra block is hygiene.
           severity: rule.action === 'ACCEPT' || rule.direction === 'GROUP' ? 'medium' : 'low',
           ...(m ? { explainedBy: explainedByMisplaced(ctx, m) } : {}),
-          detail: `${scope.file} line ${rule.line} "${rule.text}" is live but not in the intent.${m ? ` It is meant for ${guestLabel(ctx, m.target.vmid)} (${m.target.because}).` : ''}`,
+          detail: `${scope.file} line ${rule.line} "${rule.text}" is live but not in the intent.${m ? ` It is meant for ${guestLabel(ctx, m.target.vmid)} (${becauseText(m.target.because)}).` : ''}`,
           evidence: [`pve/${scope.file}`],
           vars: { rule: rule.text, file: scope.file },
           fix: { kind: 'fw-edit', phase: 'cleanup', file: scope.file, ops: [{ op: 'remove-line', text: rule.text }] },

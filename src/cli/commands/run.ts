@@ -85,7 +85,7 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     for (const t of targets) io.out(`${t.name}: not started (interrupted)`);
     return 2;
   }
-  const progress = createProgress(
+  const progress = await createProgress(
     io,
     targets.map((t) => t.name),
   );
@@ -106,6 +106,10 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     rerun: (name: string) =>
       `${joinArgv(['pveaudit', 'run', '-i', opts.inventory, '-a', opts.audit, ...(opts.knownHosts ? ['--known-hosts', opts.knownHosts] : []), '--limit', name])}`,
   };
+  // The fleet index's modules (Handlebars among them) load while the hosts are audited, mostly waiting
+  // on the network, instead of after the last one.
+  const indexWriter = import('../../fleet/write.js');
+  indexWriter.catch(() => undefined);
   let outcomes: HostOutcome[];
   try {
     outcomes = await runPool(targets, forks, (t) => auditHost(t, host).catch((err: unknown) => failed(t, err)));
@@ -125,16 +129,21 @@ export async function runCommand(opts: RunOptions, io: Io, signal?: AbortSignal)
     human(o ? colourLine(io, o) : `${t.name}: not started (interrupted)`);
     if (o?.error) io.err(`pveaudit: ${o.error}`);
   });
-  await rewriteIndex(host.out, human, io);
+  await rewriteIndex(indexWriter, host.out, human, io);
   if (opts.json) io.out(JSON.stringify(jsonSummary(targets, outcomes), null, 2));
   if (outcomes.length < targets.length || outcomes.some((o) => o?.code === 2)) return 2;
   return outcomes.some((o) => o.code === 1) ? 1 : 0;
 }
 
 // Every run leaves the fleet overview current; failing to write it never fails the audit.
-async function rewriteIndex(out: string, say: (text: string) => void, io: Io): Promise<void> {
+async function rewriteIndex(
+  writer: Promise<typeof import('../../fleet/write.js')>,
+  out: string,
+  say: (text: string) => void,
+  io: Io,
+): Promise<void> {
   try {
-    const { writeFleetIndex } = await import('../../fleet/write.js');
+    const { writeFleetIndex } = await writer;
     await writeFleetIndex(out);
     say(`fleet index: ${join(out, 'index.html')}`);
   } catch (err) {
