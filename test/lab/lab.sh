@@ -236,6 +236,16 @@ load_ipsets() {
   grep -v '^#' "$f" | ip netns exec "$NODE_NS" ipset restore
 }
 
+# The layer-2 filter pve-firewall loads (compile_ebtables_filter, in ebtables-restore format): the
+# scenario's ebtables/ebtables.save, if it has one. It really filters: ebtables (nf_tables) sees
+# every frame the fwbr bridges forward.
+load_ebtables() {
+  local f
+  f=$(find_scen_file ebtables/ebtables.save)
+  [ -n "$f" ] || return 0
+  grep -v '^#' "$f" | ip netns exec "$NODE_NS" ebtables-restore
+}
+
 make_keys_and_certs() {
   mkdir -p "$S/ssh" "$S/ca"
   ssh-keygen -q -t ed25519 -N '' -C "pve-lab-host" -f "$S/ssh/host_ed25519"
@@ -456,6 +466,7 @@ up() {
     load_ipsets
     ip netns exec "$NODE_NS" iptables-restore < "$S/node/iptables.rules"
     hand_rules
+    load_ebtables
   fi
 
   for f in "$S/pids"/guest-*; do wait_for "guest ${f##*/}" 5 is_sleeping "${f##*/}"; done
