@@ -23,14 +23,14 @@ function metadataKey(node: ts.Node): string | null {
   return p && ts.isPropertyAssignment(p) && p.initializer === node ? p.name.getText() : null;
 }
 
-export function sentencesIn(file: string): { line: number; text: string }[] {
+export function sentencesIn(file: string, minWords = 4): { line: number; text: string }[] {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const out: { line: number; text: string }[] = [];
   const visit = (node: ts.Node) => {
     const text = literalText(node);
     if (text !== null) {
       const key = metadataKey(node);
-      if (words(text) >= 4 && !(key && METADATA.has(key)) && !COMMAND.test(text))
+      if (words(text) >= minWords && !(key && METADATA.has(key)) && !COMMAND.test(text))
         out.push({ line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, text });
       return;
     }

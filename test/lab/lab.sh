@@ -376,10 +376,10 @@ all:
 EOF
   cp "$SCEN_ROOT/common/intent.yml" "$S/intent.yml"
   cp -r "$SCEN_ROOT/common/phoenix" "$S/phoenix"
-  cat > "$S/audit.yml" <<'EOF'
+  cat > "$S/audit.yml" <<EOF
 guests: [101, 102, 103, 1001]
 capture:
-  bridge: vmbr0
+  bridge: ${CAPTURE_BRIDGE}
   hosts: [10.0.0.12, 10.0.0.101]
   seconds: 8
   maxPackets: 200
@@ -425,7 +425,7 @@ EOF
 up() {
   local s vmid type ip mac name ns extra
   read -r -a CHAIN <<<"$(scenario_chain "$SCENARIO")"
-  PVE=1 PENDING=0 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native STOPPED= NO_RESOLVE=0
+  PVE=1 PENDING=0 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native STOPPED= NO_RESOLVE=0 CAPTURE_BRIDGE=vmbr0
   for s in "${CHAIN[@]}"; do source "$SCEN_ROOT/$s/scenario.env"; done
   PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
 
