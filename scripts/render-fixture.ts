@@ -27,12 +27,12 @@ function screenshot(html: string, png: string, size: string): void {
 }
 const printer = await openPdfPrinter();
 try {
-  for (const name of ['seed', 'seed-incomplete'] as const) {
+  for (const name of ['seed', 'fixed', 'nocapture'] as const) {
     const dir = join(out, name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const report = loadReport(name);
-    const ctx = loadContext(report);
+    const ctx = loadContext(report, name);
     const files = await renderAll(report, ctx, ['html', 'pdf', 'json', 'md'], printer);
     for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
     const letter = await renderAll(report, ctx, ['pdf'], printer, { paper: 'Letter' });

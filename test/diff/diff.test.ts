@@ -6,7 +6,7 @@ import { ReportDiffSchema } from '../../src/schema/diff.js';
 import { type Report, ReportSchema } from '../../src/schema/report.js';
 
 const seed = (): Report =>
-  ReportSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/seed.report.json', import.meta.url), 'utf8')));
+  ReportSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/seed/report.json', import.meta.url), 'utf8')));
 
 // The run after the fix: the critical finding is gone, a new low one appeared, a flow now passes.
 function afterFix(): Report {
@@ -53,9 +53,9 @@ test('flow verdict changes and unchanged flows are told apart', (t) => {
   const d = diffReports(seed(), afterFix());
   const portainer = d.flows.find((f) => f.name === 'traefik-to-portainer');
   t.is(portainer?.change, 'changed');
-  t.is(portainer?.before?.verdict, 'fail');
+  t.is(portainer?.before?.verdict, seed().flows.find((f) => f.name === 'traefik-to-portainer')?.verdict);
   t.is(portainer?.after?.verdict, 'pass');
-  t.is(d.flows.find((f) => f.name === 'traefik-to-step-ca')?.change, 'same');
+  t.is(d.flows.find((f) => f.name === 'traefik -> step-ca')?.change, 'same');
 });
 
 test('a reworded verdict, summary or answer is not a change; another reason param is', (t) => {
@@ -93,12 +93,35 @@ test('markdown names the counts and each new and resolved finding', (t) => {
   t.true(md.includes('Guest firewall logs nothing'));
 });
 
+// Two real runs: the lab's seed, then the same node after the first runbook step (scenario fixed).
+test('the lab seed and fixed reports diff as the fix: the probe connects, the finding drops to low', (t) => {
+  const fixed = ReportSchema.parse(
+    JSON.parse(readFileSync(new URL('../fixtures/report/fixed/report.json', import.meta.url), 'utf8')),
+  );
+  const d = diffReports(seed(), fixed);
+  t.true(d.sameHost);
+  t.deepEqual(d.findings.new, []);
+  t.deepEqual(d.findings.resolved, []);
+  const lowered = d.findings.persisting.filter((p) => p.changed);
+  t.is(lowered.length, 1);
+  t.like(lowered[0], { severityBefore: 'high', finding: { severity: 'low', subject: 'vm1001' } });
+  t.like(lowered[0]?.reasonBefore, { code: 'rule-wrong-file', copied: false });
+  const portainer = d.flows.find((f) => f.name === 'traefik-to-portainer');
+  t.is(portainer?.change, 'changed');
+  t.is(portainer?.before?.simulated?.action, 'DROP');
+  t.is(portainer?.after?.simulated?.action, 'ACCEPT');
+  const dropped = d.answers.find((a) => a.question === 'packets-dropped');
+  t.like(dropped, { before: 'yes', after: 'no', changed: true });
+  t.true(d.rootCause.changed ?? false);
+  t.is(d.rootCause.afterReason ?? null, null);
+});
+
 test('reports of different hosts are flagged', (t) => {
   const other = seed();
   other.host.name = 'pve2';
   const d = diffReports(seed(), other);
   t.false(d.sameHost);
-  t.regex(renderDiffMarkdown(d), /different hosts \(pve1 and pve2\)/);
+  t.regex(renderDiffMarkdown(d), /different hosts \(pve and pve2\)/);
 });
 
 test.serial('pveaudit diff writes html, pdf, json and md and prints the counts', async (t) => {
@@ -123,13 +146,11 @@ test.serial('pveaudit diff writes html, pdf, json and md and prints the counts',
   );
   t.is(code, 0, io.stderr.join('\n'));
   // the one-paragraph summary comes first, then the counts
-  t.regex(io.stdout[0]!, /^pve1: 1 finding resolved, 1 new; /);
+  t.regex(io.stdout[0]!, /^pve: 1 finding resolved, 1 new; /);
   t.true(io.stdout.some((l) => /findings: 1 new, 1 resolved, 4 persisting/.test(l)));
   t.true(
     io.stdout.some((l) =>
-      /flow changed +traefik-to-portainer: DROP at firewall\/1001\.fw:\d+ \(fail\) -> DROP at firewall\/1001\.fw:\d+ \(pass\)/.test(
-        l,
-      ),
+      /flow changed +traefik-to-portainer: DROP at firewall\/1001\.fw:\d+ -> DROP at firewall\/1001\.fw:\d+/.test(l),
     ),
   );
   const json = JSON.parse(await readFile(join(root, 'd', 'diff.json'), 'utf8'));
@@ -168,6 +189,6 @@ test('a persisting finding whose severity changed is counted and listed', (t) =>
   t.regex(md, /5 persisting findings \(1 with a changed severity\)/);
   t.regex(
     md,
-    /## Changed severity\n\n\| Before \| After \| Finding \| Subject \|\n\| --- \| --- \| --- \| --- \|\n\| critical \| low \|/,
+    /## Changed severity\n\n\| Before \| After \| Finding \| Subject \|\n\| --- \| --- \| --- \| --- \|\n\| high \| low \|/,
   );
 });

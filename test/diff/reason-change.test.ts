@@ -11,7 +11,7 @@ import { type Report, ReportSchema } from '../../src/schema/report.js';
 // reasons instead of printing one verdict twice ("DROP at 1001.fw:4 -> DROP at 1001.fw:4").
 
 const seed = (): Report =>
-  ReportSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/seed.report.json', import.meta.url), 'utf8')));
+  ReportSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/seed/report.json', import.meta.url), 'utf8')));
 
 const POLICY: Reason = {
   code: 'policy',

@@ -12,7 +12,7 @@ import type { Report } from '../../src/schema/report.js';
 // each host, worst first, with incomplete, unreadable and too-old runs standing out.
 
 const seed = JSON.parse(
-  readFileSync(new URL('../fixtures/report/seed.report.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/report/seed/report.json', import.meta.url), 'utf8'),
 ) as Report;
 
 function put(root: string, host: string, run: string, edit: (r: Report) => void = () => undefined): string {
@@ -64,7 +64,7 @@ test('index lists the newest run per host, worst first; incomplete, unreadable a
   t.is(by['pve-bad']?.run, '20261203T090000Z');
   t.is(by['pve-bad']?.runs, 2);
   t.is(by['pve-bad']?.signatures, 0);
-  t.is(by['pve-bad']?.worst, 'critical');
+  t.is(by['pve-bad']?.worst, 'high'); // the seed's worst finding
   t.is(by['pve-bad']?.rootCause, seed.rootCause?.summary ?? null);
   t.is(by['pve-bad']?.answers.length, 3);
   t.deepEqual(

@@ -5,7 +5,7 @@ import { renderDiffHtml } from '../../src/render/diff-html.js';
 import { type Report, ReportSchema } from '../../src/schema/report.js';
 
 const seed = (): Report =>
-  ReportSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/seed.report.json', import.meta.url), 'utf8')));
+  ReportSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/seed/report.json', import.meta.url), 'utf8')));
 
 test('diff HTML lists resolved findings, escapes text and loads nothing from the network', (t) => {
   const before = seed();

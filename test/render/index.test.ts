@@ -22,7 +22,7 @@ test('renderAll returns file name -> content for the formats asked for, and noth
   const out = await renderAll(seed, ctx, ['json', 'md', 'html']);
   t.deepEqual(Object.keys(out), ['report.json', 'report.md', 'report.html']);
   t.true(String(out['report.html']).startsWith('<!doctype html>'));
-  t.true(String(out['report.md']).startsWith('# Firewall audit: pve1'));
+  t.true(String(out['report.md']).startsWith('# Firewall audit: pve,'));
 });
 
 test('report.json is pretty (2 spaces), ends with a newline and round-trips through the schema', async (t) => {

@@ -52,7 +52,7 @@ function strandedHeadings(pdf: Awaited<ReturnType<typeof print>>): string[] {
       .page(i)
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('Page ') && !l.includes('Report pve1-'));
+      .filter((l) => l && !l.startsWith('Page ') && !l.includes(`Report ${seed.id}`));
     const last = lines.at(-1) ?? '';
     if (HEADING.test(last)) stranded.push(`page ${i}: ${last}`);
   }
@@ -67,7 +67,7 @@ test('A4: page size, metadata, and a text PDF with the host, Remediation and the
   t.is(pdf.field('Subject'), meta.subject);
   t.true(pdf.pages >= 3);
   for (const s of [
-    'pve1',
+    seed.host.name,
     'Remediation',
     'Sign-off',
     'Prepared by',
@@ -77,7 +77,8 @@ test('A4: page size, metadata, and a text PDF with the host, Remediation and the
   ]) {
     t.true(pdf.text.includes(s), s);
   }
-  t.true(pdf.text.includes('3 connection attempts 1 s apart; no answer came back.'));
+  const syns = seed.flows.find((f) => f.name === 'traefik-to-portainer')?.observed?.capture?.syn;
+  t.true(pdf.text.includes(`${syns} connection attempts 1 s apart; no answer came back.`));
   t.deepEqual(strandedHeadings(pdf), []);
 });
 
@@ -88,7 +89,7 @@ test('Letter: page size, and every page carries the header and "Page X of N" wit
   for (let i = 1; i <= pdf.pages; i++) {
     const text = pdf.page(i);
     t.true(text.includes(`Page ${i} of ${pdf.pages}`), `page ${i}`);
-    t.true(text.includes('Report pve1-20261125T184900Z'), `header on page ${i}`);
+    t.true(text.includes(`Report ${seed.id}`), `header on page ${i}`);
   }
   t.deepEqual(strandedHeadings(pdf), []);
 });
