@@ -3,7 +3,8 @@
 # next to one node's run, with wall time and peak RSS; and ansible-playbook -f N gathering the same
 # evidence (scripts/bench/collect/playbook.yml) where ANSIBLE_SIZES asks for it.
 # Root only. Usage: scripts/bench/fleet.sh [SIZES...]   (default: 1 10 50; lab indexes 1..N)
-#   ANSIBLE_SIZES="1 10" (default: 1 10; empty skips Ansible). Labs come up 4 at a time.
+#   ANSIBLE_SIZES="1 10" (default: 1 10; empty skips Ansible). Labs come up UP_PARALLEL (default 8) at
+#   a time, sharing their keys, certificates and compiled ruleset (LAB_SHARED, see test/lab/lab.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
@@ -27,10 +28,11 @@ trap cleanup EXIT
 
 echo "bringing up $MAX lab nodes (load average $(loadavg))"
 t0=$(date +%s)
+export LAB_SHARED=$W/shared
 for ((i = 1; i <= MAX; i++)); do
   bash test/lab/lab.sh up seed --prefix "pa-fl$i" --index "$i" --state "$W/lab$i" >"$W/up$i.log" 2>&1 &
   UP+=("$i")
-  if ((i % 4 == 0)); then wait; fi
+  if ((i % ${UP_PARALLEL:-8} == 0)); then wait; fi
 done
 wait
 for i in "${UP[@]}"; do [ -f "$W/lab$i/lab.env" ] || { echo "lab $i did not come up:" >&2; tail -5 "$W/up$i.log" >&2; exit 2; }; done

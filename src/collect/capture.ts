@@ -24,12 +24,31 @@ async function exec(ctx: RunContext, command: string, timeoutSec: number): Promi
   return ctx.session.exec(command, { timeoutSec, signal: ctx.signal });
 }
 
-// mktemp, start tcpdump in the background, then wait until it says "listening on".
-export async function startCapture(ctx: RunContext, steps: PlanStep[], state: CaptureState): Promise<void> {
+// mktemp, start tcpdump in the background, then wait until it says "listening on". `first` (the
+// sweep of earlier runs' leftovers) runs ahead of mktemp in the same round trip.
+export async function startCapture(
+  ctx: RunContext,
+  steps: PlanStep[],
+  state: CaptureState,
+  first: PlanStep[] = [],
+): Promise<void> {
   const mk = byId(steps, 'capture-tmpdir');
   let t0 = new Date();
-  ctx.onEvent({ step: mk.id, state: 'running' });
-  const made = await exec(ctx, mk.command, mk.timeoutSec);
+  for (const s of [...first, mk]) ctx.onEvent({ step: s.id, state: 'running' });
+  let made: ExecResult;
+  if (first.length > 0) {
+    const batch = buildBatch([...first.map((s) => s.command), mk.command]);
+    const timeoutSec = [...first, mk].reduce((sum, s) => sum + s.timeoutSec, 0);
+    const parts = splitBatch(
+      await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal }),
+      batch,
+      first.length + 1,
+    );
+    for (const [i, s] of first.entries()) await keep(ctx, s, t0, parts[i] as ExecResult);
+    made = parts[first.length] as ExecResult;
+  } else {
+    made = await exec(ctx, mk.command, mk.timeoutSec);
+  }
   const dir = made.stdout.toString().trim();
   const full = /No space left on device/.test(made.stderr.toString());
   const mkError = full

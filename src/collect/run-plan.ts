@@ -62,15 +62,16 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
   try {
     const facts = planned.steps.filter((s) => s.phase === 'facts');
     const sweep = facts.find((s) => s.id === 'sweep');
+    // The sweep and mktemp share a round trip: the capture gates the probes.
     const captureChain = (async () => {
-      if (sweep) await runStep(ctx, sweep);
-      if (input.audit.capture && !stopped(ctx) && !notProxmox) {
+      if (input.audit.capture) {
         await startCapture(
           ctx,
           planned.steps.filter((s) => s.phase === 'capture-start'),
           capture,
+          sweep ? [sweep] : [],
         );
-      }
+      } else if (sweep) await runStep(ctx, sweep);
     })();
     const reads = readNode(
       ctx,

@@ -129,7 +129,7 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
       step(
         'capture-stop',
         'capture-stop',
-        timed(20, ['sh', '-c', `${captured(log)} || kill -INT ${PID_TOKEN}; ${waitCaptured(log, 100)}`]),
+        timed(20, ['sh', '-c', `${captured(log)} || kill -INT ${PID_TOKEN}; ${waitCaptured(log, 10)}`]),
         20,
       ),
       step('capture-log', 'capture-stop', timed(10, ['cat', '--', log])),
@@ -141,8 +141,9 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
 
 // tcpdump's last words ("1 packet captured", "3 packets captured") are in its log once it has flushed.
 const captured = (log: string) => `grep -qsE 'packets? captured' ${log}`;
-const waitCaptured = (log: string, tenths: number) =>
-  `for i in $(seq ${tenths}); do ${captured(log)} && break; sleep 0.1; done`;
+// Checked every 20 ms: tcpdump flushes within a few ms of SIGINT, and the run waits on this.
+const waitCaptured = (log: string, seconds: number) =>
+  `for i in $(seq ${seconds * 50}); do ${captured(log)} && break; sleep 0.02; done`;
 
 // Stops the capture gracefully (SIGINT to timeout(1)'s process group, which it leads: tcpdump flushes,
 // prints "packets captured" and is reaped by timeout, leaving no zombie), SIGKILL only as a fallback,
@@ -154,7 +155,7 @@ export function cleanupCommand(withPid: boolean): string {
   // group is gone and its number may have been reused by something else on the node.
   const stop = [
     `env kill -INT -- -${PID_TOKEN} 2>/dev/null`,
-    waitCaptured(log, 30),
+    waitCaptured(log, 3),
     'sleep 0.1',
     `${captured(log)} || env kill -KILL -- -${PID_TOKEN} 2>/dev/null`,
   ];

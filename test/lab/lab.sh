@@ -5,6 +5,8 @@
 #   lab.sh down [--prefix pa-x] [--state DIR]
 #
 # See test/lab/README.md. Needs root, iproute2, OpenSSH sshd, iptables, openssl, python3.
+# LAB_SHARED=DIR (many labs of one scenario, e.g. the fleet benchmark): the SSH keys, the CAs and
+# certificates and the compiled ruleset are made once into DIR and copied from there.
 set -euo pipefail
 # Callers' PATHs vary (npx puts node_modules/.bin first, and an npm package ships its own `nft`).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -246,7 +248,21 @@ load_ebtables() {
   grep -v '^#' "$f" | ip netns exec "$NODE_NS" ebtables-restore
 }
 
+# Made once per LAB_SHARED directory (under a lock) and copied from there, else made here.
 make_keys_and_certs() {
+  if [ -n "${LAB_SHARED:-}" ]; then
+    mkdir -p "$LAB_SHARED"
+    (
+      flock 9
+      [ -f "$LAB_SHARED/done-keys" ] || { S=$LAB_SHARED new_keys_and_certs && : >"$LAB_SHARED/done-keys"; }
+    ) 9>"$LAB_SHARED/.lock"
+    cp -r "$LAB_SHARED/ssh" "$LAB_SHARED/ca" "$S/"
+  else
+    new_keys_and_certs
+  fi
+}
+
+new_keys_and_certs() {
   mkdir -p "$S/ssh" "$S/ca"
   ssh-keygen -q -t ed25519 -N '' -C "pve-lab-host" -f "$S/ssh/host_ed25519"
   ssh-keygen -q -t ed25519 -N '' -C "pveaudit-lab" -f "$S/ssh/id_ed25519"
@@ -310,38 +326,40 @@ ensure_blackhole() {
 }
 
 build_network() {
-  local vmid type ip mac name ns dev fw
+  local vmid type ip mac name ns dev fw node=() guest=()
   ensure_blackhole
   ip link add "$MGMT" type veth peer name mgmt0 netns "$NODE_NS"
   ip addr add "$ROOT_ADDR/30" dev "$MGMT"
   ip link set "$MGMT" up
-  ip -n "$NODE_NS" link set lo up
-  ip -n "$NODE_NS" addr add "$HOST_ADDR/30" dev mgmt0
-  ip -n "$NODE_NS" link set mgmt0 up
   ip netns exec "$NODE_NS" sysctl -qw net.ipv4.ip_forward=0 net.bridge.bridge-nf-call-iptables=1
-  ip -n "$NODE_NS" link add vmbr0 type bridge
-  ip -n "$NODE_NS" addr add 10.0.0.1/24 dev vmbr0
-  ip -n "$NODE_NS" link set vmbr0 up
+  # One `ip -batch` per namespace instead of one `ip` per change: a fleet of labs comes up on a busy
+  # machine, where every process start costs. The node's links first (they create the guests' eth0).
+  node+=("link set lo up" "addr add $HOST_ADDR/30 dev mgmt0" "link set mgmt0 up")
+  node+=("link add vmbr0 type bridge" "addr add 10.0.0.1/24 dev vmbr0" "link set vmbr0 up")
   while read -r vmid type ip mac name; do
     ns=$P-$([ "$type" = lxc ] && echo ct || echo vm)$vmid
     dev=$(dev_of "$vmid" "$type")
     fw=$(nic_firewall "$vmid" "$type")
-    ip -n "$ns" link set lo up
-    ip -n "$NODE_NS" link add "$dev" type veth peer name eth0 address "$mac" netns "$ns"
-    ip -n "$ns" addr add "$ip/24" dev eth0
-    ip -n "$ns" link set eth0 up
+    node+=("link add $dev type veth peer name eth0 address $mac netns $ns")
+    guest+=("$ns" "link set lo up" "$ns" "addr add $ip/24 dev eth0" "$ns" "link set eth0 up")
     if [ "$fw" = 1 ]; then
       # Proxmox puts a firewall=1 NIC behind its own bridge: dev -> fwbrNi0 -> fwlnNi0/fwprNp0 -> vmbr0.
-      ip -n "$NODE_NS" link add "fwbr${vmid}i0" type bridge
-      ip -n "$NODE_NS" link add "fwpr${vmid}p0" type veth peer name "fwln${vmid}i0"
-      ip -n "$NODE_NS" link set "fwpr${vmid}p0" master vmbr0 up
-      ip -n "$NODE_NS" link set "fwln${vmid}i0" master "fwbr${vmid}i0" up
-      ip -n "$NODE_NS" link set "$dev" master "fwbr${vmid}i0" up
-      ip -n "$NODE_NS" link set "fwbr${vmid}i0" up
+      node+=("link add fwbr${vmid}i0 type bridge" "link add fwpr${vmid}p0 type veth peer name fwln${vmid}i0")
+      node+=("link set fwpr${vmid}p0 master vmbr0 up" "link set fwln${vmid}i0 master fwbr${vmid}i0 up")
+      node+=("link set $dev master fwbr${vmid}i0 up" "link set fwbr${vmid}i0 up")
     else
-      ip -n "$NODE_NS" link set "$dev" master vmbr0 up
+      node+=("link set $dev master vmbr0 up")
     fi
   done < <(grep -v '^#' "$SCEN_ROOT/common/guests.txt")
+  printf '%s\n' "${node[@]}" | ip -n "$NODE_NS" -batch -
+  local i batches=()
+  for ((i = 0; i < ${#guest[@]}; i += 2)); do
+    [[ " ${batches[*]} " = *" ${guest[i]} "* ]] || batches+=("${guest[i]}")
+  done
+  for ns in "${batches[@]}"; do
+    for ((i = 0; i < ${#guest[@]}; i += 2)); do if [ "${guest[i]}" = "$ns" ]; then echo "${guest[i + 1]}"; fi; done |
+      ip -n "$ns" -batch -
+  done
   conntrack_zones
 }
 
@@ -441,7 +459,19 @@ up() {
   build_pve_tree
   write_sshd_config
   # `if`, not `&&`: errexit is off inside a function called from an && list
-  if [ "$PVE" = 1 ]; then build_ruleset; fi
+  if [ "$PVE" = 1 ]; then
+    if [ -n "${LAB_SHARED:-}" ]; then
+      mkdir -p "$LAB_SHARED"
+      (
+        flock 9
+        [ -f "$LAB_SHARED/ruleset-$SCENARIO.rules" ] ||
+          { build_ruleset && cp "$S/node/iptables.rules" "$LAB_SHARED/ruleset-$SCENARIO.rules"; }
+      ) 9>"$LAB_SHARED/.lock"
+      cp "$LAB_SHARED/ruleset-$SCENARIO.rules" "$S/node/iptables.rules"
+    else
+      build_ruleset
+    fi
+  fi
 
   ip netns add "$NODE_NS"
   while read -r vmid type ip mac name; do

@@ -103,7 +103,7 @@ test('capture and probe commands carry the audit values, quoted', (t) => {
   t.is(
     byId('cleanup'),
     // no signal once tcpdump reported "packets captured": its PID may have been reused
-    "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || { env kill -INT -- -@PID@ 2>/dev/null; for i in $(seq 30); do grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err && break; sleep 0.1; done; sleep 0.1; grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || env kill -KILL -- -@PID@ 2>/dev/null; }; rm -rf -- @TMPDIR@'",
+    "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || { env kill -INT -- -@PID@ 2>/dev/null; for i in $(seq 150); do grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err && break; sleep 0.02; done; sleep 0.1; grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || env kill -KILL -- -@PID@ 2>/dev/null; }; rm -rf -- @TMPDIR@'",
   );
 });
 
@@ -130,7 +130,7 @@ test('the dry run shows every command, with the conditions of node-dependent ste
   );
   t.true(
     lines.includes(
-      "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err || kill -INT <pid>; for i in $(seq 100); do grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err && break; sleep 0.1; done'",
+      "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err || kill -INT <pid>; for i in $(seq 500); do grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err && break; sleep 0.02; done'",
     ),
   );
   t.true(lines.includes('timeout --kill-after=5 60 cat -- <tmpdir>/capture.pcap'));
