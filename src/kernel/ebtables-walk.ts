@@ -157,16 +157,20 @@ export function walkL2Hop(t: ETable, f: L2Frame, kind: FrameKind, hop: L2Hop): L
       continue;
     }
     let hit: Tri = true;
+    let open: EMatch | null = null;
     for (const m of r.matches) {
       const x = test(m, f, hop);
       if (x === false) {
         hit = false;
         break;
       }
-      if (x === 'unknown') hit = 'unknown';
+      if (x === 'unknown') {
+        hit = 'unknown';
+        open ??= m;
+      }
     }
     if (hit === false) continue;
-    if (hit === 'unknown') return res('unknown', null, chain.name, 'a match could not be evaluated for this frame', r);
+    if (hit === 'unknown') return res('unknown', null, chain.name, `--${open?.k}: undecidable here`, r);
     if (r.unknown) return res('unknown', null, chain.name, `${r.unknown} is not modelled`, r);
     const tg = r.target;
     if (tg === 'ACCEPT') return res('ACCEPT', r, chain.name);
@@ -180,7 +184,7 @@ export function walkL2Hop(t: ETable, f: L2Frame, kind: FrameKind, hop: L2Hop): L
       continue;
     }
     const next = t.chains.get(tg.jump);
-    if (!next) return res('unknown', null, chain.name, `target ${tg.jump} is not modelled`, r);
+    if (!next) return res('unknown', null, chain.name, `-j ${tg.jump}: unmodelled`, r);
     stack.push({ chain, i });
     chain = next;
     i = 0;

@@ -204,7 +204,7 @@ export function parseEbtablesSave(text: string, file: string): { table: ETable |
     const name = words[1];
     let chain = chains.get(name);
     if (!chain) {
-      issues.push({ file, line: idx + 1, message: `rule for undeclared chain ${name}` });
+      issues.push({ file, line: idx + 1, message: `undeclared chain ${name}` });
       chain = { name, policy: 'ACCEPT', builtin: BUILTIN.has(name), rules: [] };
       chains.set(name, chain);
     }
