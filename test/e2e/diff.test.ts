@@ -47,9 +47,17 @@ e2e('diff of the seed audit and the audit after the fix: the flow is now accepte
   t.is(flow.change, 'changed');
   t.is(flow.before.simulated.action, 'DROP');
   t.is(flow.after.simulated.action, 'ACCEPT');
-  t.deepEqual(
+  // the answer changed, and so did its reason: the seed's policy drop, then every flow passing
+  t.like(
     d.answers.find((a: { question: string }) => a.question === 'packets-dropped'),
-    { question: 'packets-dropped', before: 'yes', after: 'no', changed: true },
+    {
+      question: 'packets-dropped',
+      before: 'yes',
+      after: 'no',
+      changed: true,
+      beforeReason: { code: 'policy', file: 'firewall/1001.fw', line: 4 },
+      afterReason: { code: 'flows-pass' },
+    },
   );
 
   // --host picks the same two runs; the paragraph leads, the 1001.fw change is a unified diff, the PDF
