@@ -48,7 +48,7 @@ const CAUSES: Cause[] = [
     scenario: 'disabled',
     ...fwCause(
       { code: 'rule-disabled', file: FW, line: 8, text: `|${ACCEPT_443.text}` },
-      { checkId: 'rules_intended_disabled', reason: { code: 'rule-disabled', file: FW, vmid: 1001 } },
+      { checkId: 'rules_intended_disabled', reason: { code: 'rule-disabled', file: FW, line: 8, vmid: 1001 } },
     ),
   },
   {
@@ -97,7 +97,7 @@ const CAUSES: Cause[] = [
         line: 8,
         error: '-source: no such alias "traefik" (it must be defined above this line, or in cluster.fw)',
       },
-      { checkId: 'rules_skipped_by_proxmox', reason: { code: 'rule-skipped', file: FW } },
+      { checkId: 'rules_skipped_by_proxmox', reason: { code: 'rule-skipped', file: FW, line: 8 } },
     ),
     // Proxmox dropped one of the file's rules: the files are not loaded as written
     rulesLoaded: 'no',
@@ -106,7 +106,7 @@ const CAUSES: Cause[] = [
     scenario: 'nogroup',
     ...fwCause(
       { code: 'group-undefined', file: FW, line: 8, group: 'webaccess' },
-      { checkId: 'group_reference_case_mismatch', reason: { code: 'group-undefined', file: FW } },
+      { checkId: 'group_reference_case_mismatch', reason: { code: 'group-undefined', file: FW, line: 8 } },
     ),
   },
   {
@@ -130,11 +130,10 @@ const CAUSES: Cause[] = [
     layer: 'service',
     reason: { code: 'guest-not-running', vmid: 102, guest: 'CT 102', error: 'exit 255: CT 102 not running' },
     decidedBy: ACCEPT_443,
-    // the probe could not run: the report says which step is missing and why, and guesses nothing
+    // the client being down is a finding of its own; the report guesses nothing about the firewall
     finding: {
-      checkId: 'flow_observation_disagrees',
-      outcome: 'error',
-      reason: { code: 'evidence-missing', step: 'probe-traefik-to-portainer (exit 255: CT 102 not running)' },
+      checkId: 'flow_probe_fails_past_firewall',
+      reason: { code: 'guest-not-running', vmid: 102, error: 'exit 255: CT 102 not running' },
     },
     dropped: 'unknown',
     exit: 2, // the run is incomplete
