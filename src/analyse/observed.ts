@@ -1,18 +1,12 @@
 import type { CheckContext } from '../assess/context.js';
 import type { FlowEval } from '../assess/lib/flows.js';
-import { guestLabel, ipToZone } from '../assess/lib/guests.js';
+import { serverLabel } from '../assess/lib/probe-reason.js';
+import { effectiveVerdict } from '../assess/lib/verdict.js';
 import { observedText } from '../phrase/flow.js';
 
-// Who the server of a flow is, for the wording of what the wire showed (src/phrase/flow.ts).
-export function serverName(ctx: CheckContext, f: FlowEval): string {
-  const ip = f.flow.to.ip;
-  const zone = f.flow.to.zone ?? (ip ? ipToZone(ctx, ip) : null);
-  const m = zone ? /^(?:ct|vm)(\d+)$/.exec(zone) : null;
-  return m ? guestLabel(ctx, Number(m[1])) : (ip ?? 'the server');
-}
-
-// "the capture shows ...; curl ..." or ''.
+// "the capture shows ...; curl ..." or '': what the wire showed of a flow, worded by src/phrase.
 export function observedPhrase(ctx: CheckContext, f: FlowEval, joiner = '; '): string {
   const o = f.flow.observed;
-  return observedText(o?.capture, o?.probe, f.sim?.action ?? null, serverName(ctx, f), joiner);
+  // a reset is the firewall's when what decides now (the kernel, where it overrules the files) rejects
+  return observedText(o?.capture, o?.probe, effectiveVerdict(ctx, f).action, serverLabel(ctx, f), joiner);
 }
