@@ -5,6 +5,7 @@
 # Root only (the lab is network namespaces). Usage: scripts/bench/collect.sh [RUNS]
 #   LAB_INDEX (default 60) and LAB_PREFIX (default pa-bench) keep it apart from other labs.
 #   BEFORE=DIR adds a side for another built checkout of pveaudit (e.g. an older commit) in DIR.
+#   ANSIBLE_RUNS (default 2; 0 skips Ansible). Prints where the last pveaudit run's time went.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
@@ -31,11 +32,36 @@ run_with() {
   t0=$(date +%s.%N)
   node "$1/bin/pveaudit.js" run -i "$INVENTORY" -a "$AUDIT" --known-hosts "$KNOWN_HOSTS" --out "$out" --format json >/dev/null 2>&1
   t1=$(date +%s.%N)
-  node -e '
+  local manifest w
+  manifest="$(readlink -f "$out/pve/latest")/manifest.json"
+  # before the result line: the caller reads that line and starts the next run, which removes $out
+  timeline "$manifest" "$t0" "$t1" >"$W/timeline-$(basename "$1")"
+  w=$(node -e '
     const m = require(process.argv[1]);
     const p = m.steps.find((s) => s.id.startsWith("probe-"));
     console.log((Date.parse(p.finishedAt) - Date.parse(p.startedAt)) / 1000);
-  ' "$(readlink -f "$out/pve/latest")/manifest.json" | { read -r w; echo "$(echo "$t1 - $t0" | bc -l) $w"; }
+  ' "$manifest")
+  echo "$(echo "$t1 - $t0" | bc -l) $w"
+}
+
+# Where one run's time went, from its manifest (every step's start and end) and the process's own
+# start and exit: the phases before and after the probe, and the steps on the way to the probe.
+timeline() { # MANIFEST T0 T1 (epoch seconds)
+  node -e '
+    const m = require(process.argv[1]);
+    const t0 = Number(process.argv[2]) * 1000, t1 = Number(process.argv[3]) * 1000;
+    const at = (iso) => Date.parse(iso) - t0;
+    const s = (ms) => (ms / 1000).toFixed(2).padStart(6);
+    const steps = m.steps.map((x) => ({ id: x.id, a: at(x.startedAt), b: at(x.finishedAt) })).sort((x, y) => x.a - y.a);
+    const probe = steps.find((x) => x.id.startsWith("probe-"));
+    const first = Math.min(...steps.map((x) => x.a)), last = Math.max(...steps.map((x) => x.b));
+    console.log(`    timeline of the last run (s from the process start):`);
+    for (const x of steps) console.log(`    ${s(x.a)} ${s(x.b)}  ${x.id}`);
+    console.log(`    start -> first step (Node, inputs, connect): ${s(first)}`);
+    console.log(`    first step -> probe starts:                  ${s(probe.a - first)}`);
+    console.log(`    probe ends -> last step ends:                ${s(last - probe.b)}`);
+    console.log(`    last step -> exit (analysis, report, index): ${s(t1 - t0 - last)}`);
+  ' "$1" "$2" "$3"
 }
 openssh_once() {
   local t0 t1 w
@@ -71,9 +97,10 @@ side() { # NAME FN RUNS
 
 echo "collection, one lab node, seed scenario, probe connect timeout 3 s (load average $(loadavg)):"
 side pveaudit pveaudit_once "$N"
+cat "$W/timeline-$(basename "$ROOT")"
 [ -z "${BEFORE:-}" ] || side before before_once "$N"
 side openssh openssh_once "$N"
-if command -v ansible-playbook >/dev/null; then side ansible ansible_once "${ANSIBLE_RUNS:-2}"; fi
+if command -v ansible-playbook >/dev/null && [ "${ANSIBLE_RUNS:-2}" -gt 0 ]; then side ansible ansible_once "${ANSIBLE_RUNS:-2}"; fi
 echo "ratios (wall):"
 echo "  pveaudit / openssh script   $(ratio "${WALL[pveaudit]}" "${WALL[openssh]}")"
 [ -z "${WALL[before]:-}" ] || echo "  pveaudit / before           $(ratio "${WALL[pveaudit]}" "${WALL[before]}")"

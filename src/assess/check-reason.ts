@@ -52,7 +52,10 @@ export function checkReason(check: Check, r: CheckResult): Reason {
   const code = CODE[check.id] ?? 'evidence-missing';
   // vars fill remediation prose; only short, word-like values are data worth comparing.
   const data = Object.fromEntries(
-    Object.entries(r.vars ?? {}).filter(([, v]) => v.length <= 40 && !/\s{1}\S+\s/.test(v)),
+    Object.entries(r.vars ?? {})
+      .filter(([, v]) => v.length <= 40 && !/\s{1}\S+\s/.test(v))
+      // a line number is a number in every reason (README "Reason codes"), not the template's string
+      .map(([k, v]) => [k, k === 'line' && /^\d+$/.test(v) ? Number(v) : v]),
   );
   return reason(code, { ...subjectParams(r.subject), ...data, ...(r.rule ? { text: r.rule } : {}) });
 }

@@ -194,7 +194,8 @@ e2e('nonpve: one E_NOT_PROXMOX line, exit 2, and still an incomplete report', as
     );
     for (const a of report.answers) {
       t.is(a.answer, 'unknown', a.question);
-      t.regex(a.because, /pct-list \(pct: command not found/, a.question);
+      t.regex(a.because, /does not look like a Proxmox node: pct-list exited 127 \(command not found\)/, a.question);
+      t.like(a.reason, { code: 'not-proxmox', step: 'pct-list', exitCode: 127 }, a.question);
     }
     t.false(report.findings.some((f) => f.outcome === 'fail'));
     t.true(report.findings.every((f) => f.severity === 'info'));

@@ -48,7 +48,7 @@ const CAUSES: Cause[] = [
     scenario: 'disabled',
     ...fwCause(
       { code: 'rule-disabled', file: FW, line: 8, text: `|${ACCEPT_443.text}` },
-      { checkId: 'rules_intended_disabled', reason: { code: 'rule-disabled', file: FW, vmid: 1001 } },
+      { checkId: 'rules_intended_disabled', reason: { code: 'rule-disabled', file: FW, line: 8, vmid: 1001 } },
     ),
   },
   {
@@ -97,7 +97,7 @@ const CAUSES: Cause[] = [
         line: 8,
         error: '-source: no such alias "traefik" (it must be defined above this line, or in cluster.fw)',
       },
-      { checkId: 'rules_skipped_by_proxmox', reason: { code: 'rule-skipped', file: FW } },
+      { checkId: 'rules_skipped_by_proxmox', reason: { code: 'rule-skipped', file: FW, line: 8 } },
     ),
     // Proxmox dropped one of the file's rules: the files are not loaded as written
     rulesLoaded: 'no',
@@ -106,7 +106,7 @@ const CAUSES: Cause[] = [
     scenario: 'nogroup',
     ...fwCause(
       { code: 'group-undefined', file: FW, line: 8, group: 'webaccess' },
-      { checkId: 'group_reference_case_mismatch', reason: { code: 'group-undefined', file: FW } },
+      { checkId: 'group_reference_case_mismatch', reason: { code: 'group-undefined', file: FW, line: 8 } },
     ),
   },
   {

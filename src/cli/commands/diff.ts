@@ -7,6 +7,7 @@ import { diffReports } from '../../diff/index.js';
 import { changedNote, renderDiffMarkdown } from '../../diff/markdown.js';
 import { summarise } from '../../diff/summary.js';
 import { UsageError } from '../../lib/errors.js';
+import { answerDiffCells, flowDiffCells } from '../../phrase/diff.js';
 import { diffMeta, renderDiffHtml } from '../../render/diff-html.js';
 import { openPdfPrinter } from '../../render/index.js';
 import { SEVERITIES, type Severity } from '../../schema/common.js';
@@ -74,7 +75,10 @@ export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
   io.out(`${d.new.host}: ${d.summary}`);
   io.out(`  before ${oldDir}`);
   io.out(`  after  ${newDir}`);
-  for (const a of d.answers) io.out(`  ${a.question.padEnd(28)} ${a.before ?? '-'} -> ${a.after ?? '-'}`);
+  for (const a of d.answers) {
+    const cells = answerDiffCells(a);
+    io.out(`  ${a.question.padEnd(28)} ${cells.before} -> ${cells.after}`);
+  }
   io.out(
     `  findings: ${d.findings.new.length} new, ${d.findings.resolved.length} resolved, ${d.findings.persisting.length} persisting${changedNote(d)}`,
   );
@@ -84,7 +88,10 @@ export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
     io.out(`  severity  ${p.severityBefore} -> ${p.finding.severity}: ${p.finding.title} (${p.finding.subject})`);
   }
   for (const fl of d.flows.filter((x) => x.change !== 'same')) {
-    io.out(`  flow ${fl.change.padEnd(8)} ${fl.name}: ${flowState(fl.before)} -> ${flowState(fl.after)}`);
+    const [was, now] = [flowState(fl.before), flowState(fl.after)];
+    // the same short state twice says nothing: show why each side decided, as the HTML diff does
+    const cells = was === now && fl.reasonChanged ? flowDiffCells(fl) : { before: was, after: now };
+    io.out(`  flow ${fl.change.padEnd(8)} ${fl.name}: ${cells.before} -> ${cells.after}`);
   }
   for (const c of d.evidence?.changes ?? []) io.out(`  evidence  ${c.change.padEnd(8)} ${c.path}`);
   if (opts.out) io.out(`diff written to ${opts.out}`);
