@@ -140,12 +140,15 @@ const PROTO = { tcp: 6, udp: 17, icmp: 1 } as const;
 // ICMPv6 types conntrack never tracks (router and neighbour discovery, MLD): their packets are
 // UNTRACKED, so neither NEW nor INVALID rules see them (nf_conntrack_proto_icmpv6 noct_valid_new).
 const ICMP6_UNTRACKED = new Set([130, 131, 132, 133, 134, 135, 136, 143]);
-// ICMPv6 types that open a connection (echo request, node information query); others are errors
-// or answers that conntrack marks INVALID without the connection they belong to.
+// ICMP types that open a connection (echo, timestamp, information and address mask requests;
+// ICMPv6 echo request and node information query); other types are errors or answers, which
+// conntrack marks INVALID without the connection they belong to (the kernel's valid_new tables).
+const ICMP4_NEW = new Set([8, 13, 15, 17]);
 const ICMP6_NEW = new Set([128, 139]);
 
 function ctstateOf(v: 4 | 6, icmp: boolean, type: number): KPacket['ctstate'] {
-  if (!icmp || v === 4) return 'NEW';
+  if (!icmp) return 'NEW';
+  if (v === 4) return ICMP4_NEW.has(type) ? 'NEW' : 'INVALID';
   return ICMP6_UNTRACKED.has(type) ? 'UNTRACKED' : ICMP6_NEW.has(type) ? 'NEW' : 'INVALID';
 }
 

@@ -52,6 +52,9 @@ const ENDPOINTS: Endpoint[] = [
   guest(1001, '10.0.0.101', 'tap1001i0', true, 'BC:24:11:5E:7A:01'),
 ];
 
+// ICMP types: echo and timestamp requests (NEW), an echo reply and a destination unreachable
+// without their connection (INVALID).
+const ICMP4 = [8, 8, 13, 0, 3];
 // ICMPv6 types: echo request (NEW), neighbour solicitation / advertisement and router
 // advertisement (UNTRACKED), echo reply and an error without their connection (INVALID).
 const ICMP6 = [128, 128, 135, 136, 134, 129, 1];
@@ -87,7 +90,7 @@ function generate(seed: number, n: number, family: 4 | 6): OracleFlow[] {
     const proto = r < 5 ? 'tcp' : r < 8 ? 'udp' : 'icmp';
     const dport =
       proto === 'icmp'
-        ? pick(family === 4 ? [8, 8, 13] : ICMP6)
+        ? pick(family === 4 ? ICMP4 : ICMP6)
         : rnd(4) === 0
           ? 1024 + rnd(60000)
           : pick([...PORTS, ...PORTS2]);
@@ -127,10 +130,10 @@ function policyCounts(text: string): Map<string, number> {
 
 // The conntrack state of what the sender sends, as the kernel documents it: a SYN, a first datagram
 // or an echo/timestamp request opens a connection (NEW); neighbour and router discovery are never
-// tracked (UNTRACKED); an ICMPv6 echo reply or error without its connection is INVALID.
+// tracked (UNTRACKED); an echo reply or an error without its connection is INVALID.
 function stateOf(f: OracleFlow, family: 4 | 6): number {
-  if (f.proto !== 'icmp' || family === 4) return CT_BITS.NEW as number;
-  if (f.dport === 128) return CT_BITS.NEW as number;
+  if (f.proto !== 'icmp' || [8, 13, 128].includes(f.dport)) return CT_BITS.NEW as number;
+  if (family === 4) return CT_BITS.INVALID as number;
   return ([133, 134, 135, 136].includes(f.dport) ? CT_BITS.UNTRACKED : CT_BITS.INVALID) as number;
 }
 

@@ -86,3 +86,15 @@ test('an unknown match that would decide makes the verdict unknown and names the
   t.is(w?.decided.unknownRule?.pos, 3);
   t.regex(w?.decided.why ?? '', /hashlimit/);
 });
+
+test('an ICMP echo reply or error without its connection is INVALID: PVEFW-FORWARD drops it first', (t) => {
+  const tb = table('healthy.iptables-save');
+  for (const type of [0, 3, 11]) {
+    const w = walkFlow(tb, { from: ct102, to: vm1001, proto: 'icmp', dport: type });
+    t.is(w?.action, 'DROP');
+    t.is(w?.decided.rule?.text, '-A PVEFW-FORWARD -m conntrack --ctstate INVALID -j DROP');
+  }
+  // an echo request opens a connection: it reaches the guest's chains
+  const echo = walkFlow(tb, { from: ct102, to: vm1001, proto: 'icmp', dport: null });
+  t.is(echo?.decided.chain, 'tap1001i0-IN');
+});
