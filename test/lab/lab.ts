@@ -76,7 +76,9 @@ export async function labUp(scenario: string, opts: LabOptions = {}): Promise<La
   const index = opts.index ?? 0;
   const args = ['up', scenario, '--prefix', prefix, '--index', String(index)];
   if (opts.stateDir) args.push('--state', opts.stateDir);
-  const up = await run('/bin/bash', [LAB_SH, ...args], 60_000);
+  // A bound on a hung bring-up, not a speed test: seven labs coming up at once on two busy cores
+  // take over a minute each.
+  const up = await run('/bin/bash', [LAB_SH, ...args], 180_000);
   if (up.code !== 0) throw new Error(`lab.sh ${args.join(' ')} failed (exit ${up.code}): ${up.stderr.trim()}`);
   const stateDir = up.stdout.trim().split('\n').pop() ?? '';
   const env = parseEnv(readFileSync(join(stateDir, 'lab.env'), 'utf8'));
