@@ -487,6 +487,20 @@ const CASES: Case[] = [
     facts: probed(null, { missing: [{ step: 'probe-traefik-to-portainer', reason: 'exit 255: connection lost' }] }),
     step: /probe-traefik-to-portainer \(exit 255/,
   },
+  {
+    // the lab's stopped scenario: the probe's client is down, which is a finding, not missing evidence
+    check: 'flow_probe_fails_past_firewall',
+    name: 'probe guest stopped',
+    trap: null,
+    outcome: 'fail',
+    facts: probed(null, { missing: [{ step: 'probe-traefik-to-portainer', reason: 'exit 255: CT 102 not running' }] }),
+    detail: /could not be tried: CT 102\b.*is not running \(exit 255: CT 102 not running\)\. No packet was sent/,
+    fix: (r) =>
+      r.reason?.code === 'guest-not-running' &&
+      r.reason.vmid === 102 &&
+      /^Start CT 102 .*\(pct start 102\)/.test(r.vars?.action ?? '') &&
+      (r.verify ?? []).some((v) => v.startsWith('pct status 102')),
+  },
 ];
 
 for (const c of CASES) {

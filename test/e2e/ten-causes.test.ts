@@ -130,11 +130,10 @@ const CAUSES: Cause[] = [
     layer: 'service',
     reason: { code: 'guest-not-running', vmid: 102, guest: 'CT 102', error: 'exit 255: CT 102 not running' },
     decidedBy: ACCEPT_443,
-    // the probe could not run: the report says which step is missing and why, and guesses nothing
+    // the client being down is a finding of its own; the report guesses nothing about the firewall
     finding: {
-      checkId: 'flow_observation_disagrees',
-      outcome: 'error',
-      reason: { code: 'evidence-missing', step: 'probe-traefik-to-portainer (exit 255: CT 102 not running)' },
+      checkId: 'flow_probe_fails_past_firewall',
+      reason: { code: 'guest-not-running', vmid: 102, error: 'exit 255: CT 102 not running' },
     },
     dropped: 'unknown',
     exit: 2, // the run is incomplete

@@ -1,3 +1,4 @@
+import type { DriftItem } from '../../kernel/drift.js';
 import type { Action } from '../../schema/common.js';
 import { type Reason, reason } from '../../schema/reason.js';
 import type { DecidedBy, LiveVerdict } from '../../schema/report.js';
@@ -21,7 +22,7 @@ export function effectiveVerdict(ctx: CheckContext, f: FlowEval): Effective {
   if (live && live.action !== 'unknown' && live.action !== f.sim?.action)
     return {
       action: live.action,
-      reason: f.sim?.action === 'ACCEPT' ? liveDiffers(ctx, f, live) : live.reason,
+      reason: f.sim?.action === 'ACCEPT' ? liveDiffers(ctx, f.input.id, f.sim.action, live) : live.reason,
       decidedBy: {
         kind: live.rule === null ? 'policy' : 'rule',
         file: null,
@@ -40,21 +41,29 @@ export function effectiveVerdict(ctx: CheckContext, f: FlowEval): Effective {
   return { action: f.sim.action, reason: f.sim.reason, decidedBy: f.sim.decidedBy, live: false };
 }
 
-// The files accept, the kernel blocks: which drift explains it (the deciding rule itself was added
-// by hand or is left from an older configuration, or the chain lacks a rule the files produce).
-function liveDiffers(ctx: CheckContext, f: FlowEval, live: LiveVerdict): Reason {
+// Which drift explains a live verdict: the deciding rule itself was added by hand or is left from
+// an older configuration (own), or its chain lacks a rule the files produce (pending).
+export function driftBehind(
+  ctx: CheckContext,
+  live: LiveVerdict,
+): { own: DriftItem | null; pending: DriftItem | null } {
   const items = liveDrift(ctx)?.items ?? [];
-  const own = items.find((d) => d.chain === live.chain && d.rule !== null && d.rule === live.rule);
-  const pending = items.find((d) => d.chain === live.chain && d.kind === 'missing');
+  return {
+    own: items.find((d) => d.chain === live.chain && d.rule !== null && d.rule === live.rule) ?? null,
+    pending: items.find((d) => d.chain === live.chain && d.kind === 'missing') ?? null,
+  };
+}
+
+// The files and the kernel decide a flow differently: the kernel decides now.
+export function liveDiffers(ctx: CheckContext, flow: string, config: Action | null, live: LiveVerdict): Reason {
+  const { own, pending } = driftBehind(ctx, live);
   return reason('live-differs', {
-    flow: f.input.id,
-    config: f.sim?.action ?? null,
+    flow,
+    config,
     live: live.action,
     chain: live.chain,
     rule: live.rule,
     drift: own ? own.code : pending ? 'live-rule-missing' : undefined,
-    // a layer-2 filter (ebtables, or the nft macfilter) decided: what the files' packet model leaves out
-    filter: live.reason.code === 'arp-filtered' || live.reason.code === 'mac-filtered' ? live.reason.code : undefined,
   });
 }
 

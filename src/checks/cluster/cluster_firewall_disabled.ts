@@ -1,4 +1,5 @@
 import { defineCheck, missingStep } from '../../assess/define.js';
+import { reason } from '../../schema/reason.js';
 
 // Without cluster enable: 1 Proxmox compiles no chain at all: no guest, host or cluster rule applies.
 export default defineCheck({
@@ -42,6 +43,14 @@ export default defineCheck({
         detail,
         evidence,
         vars: { why: intended === false ? ' (the intent also has it off: decide deliberately)' : '' },
+        reason: !cluster
+          ? reason('cluster-fw-missing', { file: subject })
+          : reason('cluster-disabled', {
+              file: subject,
+              line: ignored?.line ?? cluster.options.enable?.line ?? null,
+              value: value ?? null,
+              error: ignored?.message,
+            }),
         fix: {
           kind: 'fw-edit',
           phase: 'enable',

@@ -2,6 +2,7 @@ import type { CheckResult } from '../../assess/define.js';
 import { defineCheck } from '../../assess/define.js';
 import { evaluateFlow, where } from '../../assess/lib/flow-eval.js';
 import { collectFlows } from '../../assess/lib/flows.js';
+import { reason } from '../../schema/reason.js';
 
 // When the packets contradict the configuration, the configuration is not the whole story.
 export default defineCheck({
@@ -45,6 +46,15 @@ export default defineCheck({
         outcome: 'fail',
         subject,
         rule: `${e.sim.action}/${e.outcome}`,
+        reason: reason('observation-disagrees', {
+          flow: input.id,
+          action: e.sim.action,
+          observed: e.outcome,
+          file: e.sim.decidedBy.file,
+          line: e.sim.decidedBy.line,
+          address: e.flow.to.ip,
+          port: input.dport,
+        }),
         // A reply to traffic the intent wants blocked means it is open: critical (README.md).
         ...(!allows && input.expect !== null && input.expect !== 'ACCEPT' ? { severity: 'critical' as const } : {}),
         detail: advice,

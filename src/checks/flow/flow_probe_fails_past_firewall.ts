@@ -86,6 +86,27 @@ export default defineCheck({
       const e = evaluateFlow(ctx, input);
       const probe = e.flow.observed?.probe;
       if (!probe) {
+        // The probe's own guest is stopped: that is a finding (the client, e.g. the proxy, is down),
+        // not evidence this audit failed to collect.
+        const stopped = probeReason(ctx, e);
+        if (stopped?.code === 'guest-not-running' && input.probe) {
+          const vmid = Number(stopped.vmid);
+          const guest = guestLabel(ctx, vmid);
+          const tool = input.probe.probe.from.startsWith('vm') ? 'qm' : 'pct';
+          results.push({
+            outcome: 'fail',
+            subject,
+            rule: 'service',
+            detail: `${input.name} could not be tried: ${guest}, where its probe runs, is not running (${String(stopped.error)}). No packet was sent, so nothing is known about the firewall on this path.`,
+            vars: { action: `Start ${guest} (${tool} start ${vmid}) if it should be running, then audit again.` },
+            verify: [
+              `${tool} status ${vmid}   # expect "status: running"`,
+              `${curlAgain(input.probe.probe)}   # expect an HTTP status, not a curl error`,
+            ],
+            reason: stopped,
+          });
+          continue;
+        }
         const step = `probe-${input.probe?.probe.name}`;
         const failed = ctx.facts.missing.find((m) => m.step === step);
         results.push({

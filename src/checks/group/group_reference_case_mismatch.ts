@@ -3,6 +3,7 @@ import { defineCheck } from '../../assess/define.js';
 import { couldNotRead } from '../../assess/lib/files.js';
 import { evidenceOf } from '../../assess/lib/guests.js';
 import type { FwFile } from '../../schema/pve.js';
+import { reason } from '../../schema/reason.js';
 
 // Proxmox stores group names in lower case but looks a GROUP rule up as written: "WebServer" finds
 // nothing, gets an empty chain and accepts nothing, with only a log warning.
@@ -39,6 +40,13 @@ export default defineCheck({
             outcome: 'fail',
             detail: `${file.path} line ${rule.line} references group "${rule.action}", but Proxmox stores it as "${lower}" and looks names up as written: the reference matches no group, gets an empty chain and lets nothing through.`,
             vars: { fixed, line: String(rule.line), file: file.path },
+            reason: reason('group-undefined', {
+              file: file.path,
+              line: rule.line,
+              text: rule.text,
+              group: rule.action,
+              stored: lower,
+            }),
             fix: {
               kind: 'fw-edit',
               phase: 'allow',
@@ -57,6 +65,12 @@ export default defineCheck({
               line: String(rule.line),
               file: file.path,
             },
+            reason: reason('group-undefined', {
+              file: file.path,
+              line: rule.line,
+              text: rule.text,
+              group: rule.action,
+            }),
           });
         }
       }

@@ -10,6 +10,7 @@ import {
   guestZone,
 } from '../../assess/lib/guests.js';
 import { becauseText } from '../../phrase/because.js';
+import { reason } from '../../schema/reason.js';
 
 // A guest's rules apply only with enable: 1 in its .fw; the default is off.
 export default defineCheck({
@@ -49,6 +50,13 @@ export default defineCheck({
         detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${becauseText(because)}), but ${file} ${ignored ? `has its enable line ${ignored.line} ignored by Proxmox (${ignored.message})` : enable ? `has enable: ${enable.value}` : 'has no enable option (default 0)'}: Proxmox creates no firewall chain for it and accepts everything.`,
         evidence: [evidenceOf(file)],
         vars: { file, guest: guestLabel(ctx, vmid) },
+        reason: reason('guest-disabled', {
+          vmid,
+          file,
+          line: ignored?.line ?? enable?.line ?? null,
+          value: enable?.value ?? null,
+          error: ignored?.message,
+        }),
         fix: { kind: 'fw-edit', phase: 'enable', file, ops: [{ op: 'set-option', key: 'enable', value: '1' }] },
         verify: simulateFromIntent(ctx, vmid),
         phoenix:

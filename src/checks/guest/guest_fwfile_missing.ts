@@ -11,6 +11,7 @@ import {
   intendedGuests,
 } from '../../assess/lib/guests.js';
 import { becauseText } from '../../phrase/because.js';
+import { reason } from '../../schema/reason.js';
 
 // A guest without <vmid>.fw gets no firewall chain at all, whatever its NIC flags say.
 export default defineCheck({
@@ -49,6 +50,7 @@ export default defineCheck({
         subject,
         detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${becauseText(because)}), but there is no ${file}: Proxmox creates no firewall chain for it and accepts everything.`,
         evidence: [],
+        reason: reason('guest-no-fwfile', { vmid, file }),
         vars: {
           file,
           guest: guestLabel(ctx, vmid),

@@ -10,6 +10,7 @@ import {
   intendedGuests,
 } from '../../assess/lib/guests.js';
 import { becauseText } from '../../phrase/because.js';
+import { reason } from '../../schema/reason.js';
 
 // Only NICs with firewall=1 go through a firewall bridge; the others bypass every guest rule.
 export default defineCheck({
@@ -56,6 +57,13 @@ export default defineCheck({
           detail: `${guestLabel(ctx, vmid)} is meant to be firewalled (${becauseText(because)}), but ${net.key} has ${net.props.firewall === undefined ? 'no firewall flag' : `firewall=${net.props.firewall}`}: Proxmox builds no firewall bridge for it, so ${deviceOf(vmid, type, net.index)} traffic bypasses every guest rule.`,
           evidence: [evidenceOf(config.path)],
           vars: { nic: net.key, guest: guestLabel(ctx, vmid) },
+          reason: reason('nic-unfiltered', {
+            vmid,
+            nic: net.key,
+            file: config.path,
+            dev: deviceOf(vmid, type, net.index),
+            value: net.props.firewall ?? null,
+          }),
           fix: { kind: 'nic-flag', phase: 'enable', vmid, type, nic: net.key, raw: net.raw },
           verify: [
             `${tool} config ${vmid} | grep '^${net.key}:'   # expect firewall=1`,

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../../assess/define.js';
 import { defineCheck } from '../../assess/define.js';
 import { fileMissingStep, guestLabel, guestZone, intendedGuests } from '../../assess/lib/guests.js';
+import { reason } from '../../schema/reason.js';
 
 // Proxmox compiles a guest's chains only on the node that runs it: from here it is unfiltered and unseen.
 export default defineCheck({
@@ -36,6 +37,8 @@ export default defineCheck({
         subject,
         detail: `${guestLabel(ctx, vmid)} has no configuration under nodes/${node}/: it runs on another node (or does not exist), so ${node} compiles no chain for it and this audit cannot see its firewall.`,
         vars: { guest: guestLabel(ctx, vmid), node },
+        // Where it runs is not known from this node; the audited node is named apart.
+        reason: reason('guest-elsewhere', { vmid, node: null, audited: node ?? null }),
         fix: {
           kind: 'command',
           phase: 'apply',

@@ -2,7 +2,8 @@ import type { CheckResult } from '../../assess/define.js';
 import { defineCheck } from '../../assess/define.js';
 import { evaluateFlow, where } from '../../assess/lib/flow-eval.js';
 import { collectFlows } from '../../assess/lib/flows.js';
-import { driftFix, liveDrift, liveFor } from '../../assess/lib/live.js';
+import { driftFix, liveFor } from '../../assess/lib/live.js';
+import { driftBehind, liveDiffers } from '../../assess/lib/verdict.js';
 
 // The files decide a flow one way, the kernel the other: what happens now is the kernel's verdict.
 export default defineCheck({
@@ -14,7 +15,6 @@ export default defineCheck({
   remediation: '{action}',
   evaluate(ctx) {
     const results: CheckResult[] = [];
-    const drift = liveDrift(ctx);
     for (const input of collectFlows(ctx)) {
       const e = evaluateFlow(ctx, input);
       const live = liveFor(ctx, e.flow).verdict;
@@ -33,8 +33,7 @@ export default defineCheck({
         continue;
       }
       // Why the kernel differs: the drift in the chain that decided.
-      const own = drift?.items.find((d) => d.chain === live.chain && d.rule === live.rule && d.rule !== null);
-      const pending = drift?.items.find((d) => d.chain === live.chain && d.kind === 'missing');
+      const { own, pending } = driftBehind(ctx, live);
       const cause = own
         ? own.code === 'hand-added'
           ? ' That rule is not in the configuration: it was added by hand.'
@@ -47,6 +46,7 @@ export default defineCheck({
         outcome: 'fail',
         subject,
         rule: live.text ?? undefined,
+        reason: liveDiffers(ctx, input.id, e.sim.action, live),
         severity: liveAccept ? 'critical' : 'high',
         detail: `The files ${simAccept ? 'accept' : e.sim.action === 'REJECT' ? 'reject' : 'drop'} ${input.name} (${where(e.sim)}), but the kernel ${liveAccept ? 'accepts' : live.action === 'REJECT' ? 'rejects' : 'drops'} it now, at ${at}.${cause}`,
         evidence: ['commands/iptables-save.out'],

@@ -1,6 +1,6 @@
 import type { CheckResult } from '../../assess/define.js';
 import { defineCheck, missingStep } from '../../assess/define.js';
-import { driftFix, liveDrift } from '../../assess/lib/live.js';
+import { driftFix, driftReason, liveDrift } from '../../assess/lib/live.js';
 import type { DriftItem } from '../../kernel/drift.js';
 
 const EVIDENCE = ['commands/iptables-save.out'];
@@ -81,6 +81,7 @@ export default defineCheck({
         detail: detail(d),
         evidence: EVIDENCE,
         vars: { action: ACTION[d.code] },
+        reason: driftReason(d),
         fix: { kind: 'command', phase: fix.phase, commands: fix.commands },
         verify: fix.verify,
       };

@@ -3,6 +3,7 @@ import { defineCheck } from '../../assess/define.js';
 import { couldNotRead } from '../../assess/lib/files.js';
 import { evidenceOf } from '../../assess/lib/guests.js';
 import type { FwFile } from '../../schema/pve.js';
+import { reason } from '../../schema/reason.js';
 
 const KEY = /^\s*([A-Za-z_0-9]+)\s*:\s*(.*)$/;
 
@@ -32,6 +33,13 @@ export default defineCheck({
           outcome: 'fail',
           subject: `${file.path}:${issue.line ?? 0}`,
           rule: text || issue.message,
+          reason: reason('option-ignored', {
+            file: file.path,
+            line: issue.line ?? null,
+            text: text || null,
+            key: key || null,
+            error: issue.message,
+          }),
           detail: `${file.path} line ${issue.line}${text ? ` "${text}"` : ''} is ignored by Proxmox: ${issue.message}.${key ? ` ${key} keeps its default.` : ''}`,
           evidence: [evidenceOf(file.path)],
           vars: {

@@ -5,6 +5,7 @@ import { regenerateNote } from '../../assess/lib/phoenix.js';
 import { OPTION_DEFAULTS } from '../../parse/fw-options.js';
 import type { Action } from '../../schema/common.js';
 import type { FwFile } from '../../schema/pve.js';
+import { reason } from '../../schema/reason.js';
 
 type Key = 'policy_in' | 'policy_out';
 
@@ -58,6 +59,14 @@ export default defineCheck({
           detail: `${who} is meant to have ${key} ${wanted}, but ${path} ${written ? `line ${written.line} sets ${have}` : `does not set it, so the default ${have} applies`}.`,
           evidence: [`pve/${path}`],
           vars: { key, want: wanted, file: path, have: written ? have : `${have} by default` },
+          reason: reason('policy-mismatch', {
+            file: path,
+            line: written?.line ?? null,
+            key,
+            expected: wanted,
+            actual: have,
+            default: !written,
+          }),
           // Tightening a policy goes after the allow rules, so intended traffic keeps flowing.
           fix: {
             kind: 'fw-edit',

@@ -2,6 +2,7 @@ import type { CheckResult } from '../../assess/define.js';
 import { defineCheck } from '../../assess/define.js';
 import { compareRules, ruleKey } from '../../assess/lib/rules.js';
 import { intendedScopes } from '../../assess/lib/scopes.js';
+import { reason } from '../../schema/reason.js';
 
 // A leading "|" keeps a rule in the file but out of the ruleset: it reads as present and does nothing.
 export default defineCheck({
@@ -34,6 +35,12 @@ export default defineCheck({
           detail: `${scope.file} line ${d.live.line} "${d.live.text}" is disabled with "|", but the intent expects "${d.text}" to be active.`,
           evidence: [`pve/${scope.file}`],
           vars: { line: String(d.live.line), file: scope.file },
+          reason: reason('rule-disabled', {
+            file: scope.file,
+            line: d.live.line,
+            text: d.live.text,
+            vmid: scope.vmid ?? undefined,
+          }),
           fix: {
             kind: 'fw-edit',
             phase: 'allow',

@@ -5,6 +5,7 @@ import { explainedByMisplaced, misplacedRules } from '../../assess/lib/misplaced
 import { compareRules, ruleKey } from '../../assess/lib/rules.js';
 import { intendedScopes } from '../../assess/lib/scopes.js';
 import { becauseText } from '../../phrase/because.js';
+import { reason } from '../../schema/reason.js';
 
 // A live rule nobody intended is either drift or an undocumented exception; either way, review it.
 export default defineCheck({
@@ -42,6 +43,12 @@ export default defineCheck({
           detail: `${scope.file} line ${rule.line} "${rule.text}" is live but not in the intent.${m ? ` It is meant for ${guestLabel(ctx, m.target.vmid)} (${becauseText(m.target.because)}).` : ''}`,
           evidence: [`pve/${scope.file}`],
           vars: { rule: rule.text, file: scope.file },
+          reason: reason('rule-unexpected', {
+            file: scope.file,
+            line: rule.line,
+            text: rule.text,
+            vmid: scope.vmid ?? undefined,
+          }),
           fix: { kind: 'fw-edit', phase: 'cleanup', file: scope.file, ops: [{ op: 'remove-line', text: rule.text }] },
           verify: [`grep -cF -- '${rule.text.replace(/'/g, "'\\''")}' /etc/pve/${scope.file}   # expect 0`],
           phoenix:

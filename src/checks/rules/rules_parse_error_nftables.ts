@@ -1,6 +1,8 @@
 import type { CheckResult } from '../../assess/define.js';
 import { defineCheck } from '../../assess/define.js';
 import { allFwFiles, couldNotRead } from '../../assess/lib/files.js';
+import type { FwFile } from '../../schema/pve.js';
+import { reason } from '../../schema/reason.js';
 
 // proxmox-firewall is strict: one bad line anywhere aborts the update and the old ruleset stays.
 export default defineCheck({
@@ -36,6 +38,12 @@ export default defineCheck({
         detail: `The nftables backend is on and ${file.path} has ${errors.length} error(s) (${errors.join('; ')}): proxmox-firewall rejects the whole update and keeps the old ruleset, so no change to any firewall file takes effect.`,
         evidence: [`pve/${file.path}`, ...(ctx.facts.pve.host ? [`pve/${ctx.facts.pve.host.path}`] : [])],
         vars: { file: file.path },
+        reason: reason('nft-parse-error', {
+          file: file.path,
+          line: firstErrorLine(file),
+          error: errors[0] ?? null,
+          errors: errors.length,
+        }),
         verify: [
           '/usr/libexec/proxmox/proxmox-firewall compile > /dev/null && echo compiled   # expect "compiled"',
           'journalctl -u proxmox-firewall --since -5min | grep -i error   # expect nothing',
@@ -45,3 +53,12 @@ export default defineCheck({
     return results;
   },
 });
+
+// The first line proxmox-firewall stumbles on: where the reader starts.
+function firstErrorLine(file: FwFile): number | null {
+  const lines = [
+    ...file.issues.filter((i) => i.severity === 'error').map((i) => i.line ?? null),
+    ...file.rules.filter((r) => r.errors.length > 0).map((r) => r.line),
+  ].filter((l): l is number => l !== null);
+  return lines.length > 0 ? Math.min(...lines) : null;
+}

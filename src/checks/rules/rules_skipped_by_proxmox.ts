@@ -3,6 +3,7 @@ import { defineCheck } from '../../assess/define.js';
 import { allFwFiles, couldNotRead, lineOf } from '../../assess/lib/files.js';
 import { parseRuleLine } from '../../parse/fw-rule.js';
 import type { FwFileKind } from '../../schema/pve.js';
+import { reason } from '../../schema/reason.js';
 
 const SKIP_CODES = new Set(['fw-rule-unparseable', 'fw-no-section', 'fw-bad-section']);
 
@@ -44,6 +45,7 @@ export default defineCheck({
           outcome: 'fail',
           subject: `${file.path}:${b.line}`,
           rule: b.text || b.error,
+          reason: reason('rule-skipped', { file: file.path, line: b.line, text: b.text || null, error: b.error }),
           // Under nftables the whole file is refused: rules_parse_error_nftables reports that once.
           ...(ctx.facts.nftablesBackend
             ? { explainedBy: { checkId: 'rules_parse_error_nftables', subject: file.path } }

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../../assess/define.js';
 import { defineCheck, missingFact } from '../../assess/define.js';
 import { deviceOf, guestLabel, guestZone } from '../../assess/lib/guests.js';
+import { reason } from '../../schema/reason.js';
 
 // The config says a NIC is filtered; only the live ruleset shows whether it really is.
 export default defineCheck({
@@ -46,6 +47,7 @@ export default defineCheck({
           detail: `The configuration filters ${guestLabel(ctx, vmid)} ${net.key} (cluster, guest and NIC switches are on), but ${ruleset.file} has no jump to ${device}-IN: the guest is not filtered right now.`,
           evidence: [ruleset.file],
           vars: { device },
+          reason: reason('chains-missing', { chain: `${device}-IN`, vmid, nic: net.key, file: ruleset.file }),
           fix: { kind: 'command', phase: 'apply', commands: [reload] },
           verify: [
             ruleset.backend === 'nftables'

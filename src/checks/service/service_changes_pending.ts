@@ -1,5 +1,6 @@
 import { defineCheck } from '../../assess/define.js';
 import { readStatus } from '../../assess/lib/status.js';
+import { reason } from '../../schema/reason.js';
 
 // "pending changes" means the live ruleset differs from what the files compile to.
 export default defineCheck({
@@ -32,6 +33,7 @@ export default defineCheck({
         detail:
           'pve-firewall status reports "pending changes": the kernel enforces an older ruleset than the files describe, so what this audit reads is not what filters packets.',
         evidence: ['commands/pve-firewall-status.out'],
+        reason: reason('changes-pending', { file: 'commands/pve-firewall-status.out' }),
         fix: {
           kind: 'command',
           phase: 'apply',

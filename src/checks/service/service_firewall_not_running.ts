@@ -1,5 +1,6 @@
 import { defineCheck } from '../../assess/define.js';
 import { readStatus } from '../../assess/lib/status.js';
+import { reason } from '../../schema/reason.js';
 
 // A stopped pve-firewall leaves whatever ruleset was last loaded, or none: the files then mean nothing.
 export default defineCheck({
@@ -32,6 +33,7 @@ export default defineCheck({
         detail: `pve-firewall status reports ${status.state ?? 'no state'}: the rules in the files are not what the kernel enforces.`,
         evidence: ['commands/pve-firewall-status.out'],
         vars: { node: ctx.facts.pve.nodename },
+        reason: reason('firewall-not-running', { state: status.state ?? null, node: ctx.facts.pve.nodename ?? null }),
         fix: { kind: 'command', phase: 'apply', commands: ['pve-firewall start'] },
         verify: ['pve-firewall status   # expect: Status: enabled/running'],
       },
