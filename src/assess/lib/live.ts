@@ -241,7 +241,7 @@ export function liveDrift(ctx: CheckContext): DriftResult | null {
     if (k.ebtables && !k.nft)
       d = managesL2(k.ebtables)
         ? { ...d, items: [...d.items, ...ebtablesDrift(k.ebtables, ctx.facts.pve)] }
-        : { ...d, notCompared: [...d.notCompared, { chain: 'ebtables', why: 'no PVEFW chain in ebtables' }] };
+        : { ...d, notCompared: [...d.notCompared, { chain: 'ebtables', why: 'no PVEFW chains' }] };
     driftCache.set(k, d);
   }
   return d;
@@ -272,7 +272,7 @@ function nftDrift(rs: NonNullable<LiveKernel['nft']>): DriftResult {
   return {
     items,
     compared: [],
-    notCompared: [{ chain: 'nftables', why: 'only rules proxmox-firewall did not write are found' }],
+    notCompared: [{ chain: 'nftables', why: 'hand-added rules only' }],
   };
 }
 
