@@ -27,6 +27,17 @@ measure() {
     "$name" "${MED_WALL[$name]}" "${MED_CPU[$name]}" "${MAX_RSS[$name]}" "$n"
 }
 
+# instructions NAME cmd... -> INSTR[NAME]: instructions executed (valgrind's callgrind, all threads),
+# in millions: unlike time, the same on a busy machine and an idle one; ~30 s per command.
+declare -A INSTR
+instructions() {
+  local name=$1
+  shift
+  INSTR[$name]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+    awk '/Collected :/ { printf "%.0f", $4 / 1e6 }')
+  printf '  %-34s %6s M instructions\n' "$name" "${INSTR[$name]}"
+}
+
 # ratio A B -> A/B with two decimals
 ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
 

@@ -4,6 +4,7 @@
 # dist/ existed), next to a bare `node -e 0` (the floor no Node CLI can go under on this machine).
 # Usage: scripts/bench/startup.sh [RUNS]      (builds dist/ first)
 #   BEFORE=DIR adds the dist/ sides of another built checkout of pveaudit in DIR.
+#   INSTRUCTIONS=1 also counts the instructions each side executes (callgrind; load-independent).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
@@ -31,6 +32,15 @@ echo "  json render dist/tsx   $(ratio "${MED_WALL[json-render-dist]}" "${MED_WA
 echo "  --version   dist/node -e 0   $(ratio "${MED_WALL[version-dist]}" "${MED_WALL[node-floor]}")"
 if [ -n "${BEFORE:-}" ]; then
   echo "  json render now/before   $(ratio "${MED_WALL[json-render-dist]}" "${MED_WALL[json-render-before]}"); $(ratio "${MED_CPU[json-render-dist]}" "${MED_CPU[json-render-before]}")"
+fi
+if [ -n "${INSTRUCTIONS:-}" ] && command -v valgrind >/dev/null; then
+  echo "instructions (valgrind callgrind, one run each):"
+  instructions node-floor node -e 0
+  instructions version-dist "${BIN[@]}" --version
+  instructions json-render-dist "${BIN[@]}" render samples/seed --format json --out "$OUT/i"
+  [ -z "${BEFORE:-}" ] || instructions json-render-before node "$BEFORE/bin/pveaudit.js" render samples/seed --format json --out "$OUT/j"
+  f=${INSTR[node-floor]}
+  echo "  json render beyond node -e 0: $((INSTR[json-render-dist] - f)) M$([ -z "${BEFORE:-}" ] || echo "; before: $((INSTR[json-render-before] - f)) M")"
 fi
 target '--version wall (s)' "${MED_WALL[version-dist]}" 0.15
 target 'json-only render wall (s)' "${MED_WALL[json-render-dist]}" 0.3

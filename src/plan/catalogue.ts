@@ -169,12 +169,17 @@ export function cleanupCommand(withPid: boolean): string {
 // Writing the marker is also the first write to the node's /tmp: a full /tmp fails here, by name.
 export const CAPTURE_MARKER = '.pveaudit-capture';
 const STARTTIME = `sed 's/.*) //' /proc/$p/stat | cut -d' ' -f20`;
+// /proc/$p/stat's fields after "pid (comm) " in $1 $2 ..., read by the shell itself (no process per
+// step: mktemp is on the way to the probes); the pattern drops up to the last ") ", as STARTTIME's sed.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template
+const STAT_FIELDS = 's=; read -r s 2>/dev/null < /proc/$p/stat && s=${s##*") "} && set -- $s';
 const MKTEMP_SCRIPT = [
   'd=$(mktemp -d /tmp/pveaudit.XXXXXX) || exit 1;',
   'p=$$;',
-  'while [ "$p" -gt 1 ]; do case "$(cat /proc/$p/comm 2>/dev/null)" in sshd*) break;; esac;',
-  `p=$(sed 's/.*) //' /proc/$p/stat | cut -d' ' -f2) || break; done;`,
-  `printf 'pveaudit capture directory\\nsshd %s %s\\n' "$p" "$(${STARTTIME})" > "$d/${CAPTURE_MARKER}" || { rm -rf -- "$d"; exit 1; };`,
+  'while [ "$p" -gt 1 ]; do c=; read -r c 2>/dev/null < /proc/$p/comm; case "$c" in sshd*) break;; esac;',
+  `${STAT_FIELDS} || break; p=$2; done;`,
+  `${STAT_FIELDS};`,
+  `printf 'pveaudit capture directory\\nsshd %s %s\\n' "$p" "\${20}" > "$d/${CAPTURE_MARKER}" || { rm -rf -- "$d"; exit 1; };`,
   'echo "$d"',
 ].join(' ');
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { type LiveEndpoint, type LiveFlowInput, walkFlow } from '../../src/kernel/index.js';
+import { parseIpsetSave } from '../../src/kernel/ipset.js';
 import { parseIptablesSave } from '../../src/kernel/iptables-save.js';
-import { CT_BITS, type KTable } from '../../src/kernel/types.js';
+import { CT_BITS, type KIpset, type KTable } from '../../src/kernel/types.js';
 import { labUp } from '../lab/lab.js';
 import { skipWhy } from './helpers.js';
 
@@ -52,6 +53,27 @@ const ENDPOINTS: Endpoint[] = [
   guest(1001, '10.0.0.101', 'tap1001i0', true, 'BC:24:11:5E:7A:01'),
 ];
 
+const IPSET_RESTORE = [
+  'create PVEFW-0-oracle-v4 hash:net family inet',
+  'add PVEFW-0-oracle-v4 10.0.0.0/28',
+  'add PVEFW-0-oracle-v4 10.0.0.12 nomatch',
+  'create PVEFW-0-hosts-v4 hash:ip family inet',
+  'add PVEFW-0-hosts-v4 10.0.0.1',
+  'add PVEFW-0-hosts-v4 10.0.0.12',
+  'create PVEFW-0-oracle-v6 hash:net family inet6',
+  'add PVEFW-0-oracle-v6 fd00::/120',
+  'add PVEFW-0-oracle-v6 fd00::12 nomatch',
+];
+const SET_RULES = [
+  'iptables -I veth103i0-IN 3 -m set --match-set PVEFW-0-oracle-v4 src -p udp -m udp --dport 6000:6100 -j ACCEPT',
+  'iptables -I tap1001i0-IN 3 -m set --match-set PVEFW-0-hosts-v4 src -p tcp -m tcp --dport 6000:6100 -j ACCEPT',
+  'iptables -I veth102i0-IN 3 -m set ! --match-set PVEFW-0-oracle-v4 src -p tcp -m tcp --dport 6000:6100 -j DROP',
+  'iptables -I veth102i0-IN 4 -p tcp -m tcp --dport 6000:6100 -j ACCEPT',
+  'ip6tables -I tap1001i0-IN 3 -m set --match-set PVEFW-0-oracle-v6 src -p udp -m udp --dport 6000:6100 -j ACCEPT',
+  'ip6tables -I veth102i0-IN 3 -m set ! --match-set PVEFW-0-oracle-v6 src -p tcp -m tcp --dport 6000:6100 -j DROP',
+  'ip6tables -I veth102i0-IN 4 -m set --match-set PVEFW-0-oracle-v6 src -p udp -m multiport --dports 6000:6100 -j ACCEPT',
+];
+
 // ICMP types: echo and timestamp requests (NEW), an echo reply and a destination unreachable
 // without their connection (INVALID).
 const ICMP4 = [8, 8, 13, 0, 3];
@@ -62,6 +84,7 @@ const ICMP6 = [128, 128, 135, 136, 134, 129, 1];
 // Ports the loaded rules name (and their neighbours), plus random ones.
 const PORTS = [22, 25, 53, 80, 135, 137, 443, 445, 514, 1900, 3128, 5000, 5100, 5101, 5404, 5900, 8000, 8006, 8100];
 const PORTS2 = [8443, 8500, 8999, 9000, 9443];
+const SET_PORTS = [6000, 6050, 6100, 6101]; // the ipset rules' range and just past it
 
 interface OracleFlow {
   id: string;
@@ -93,7 +116,9 @@ function generate(seed: number, n: number, family: 4 | 6): OracleFlow[] {
         ? pick(family === 4 ? ICMP4 : ICMP6)
         : rnd(4) === 0
           ? 1024 + rnd(60000)
-          : pick([...PORTS, ...PORTS2]);
+          : rnd(4) === 0
+            ? pick(SET_PORTS)
+            : pick([...PORTS, ...PORTS2]);
     // a source port of its own: no flow meets another's conntrack entry, each first packet is NEW
     flows.push({
       id: `${family === 6 ? 'g' : 'f'}${i}`,
@@ -169,6 +194,7 @@ async function oracle(
   family: 4 | 6,
   flows: OracleFlow[],
   nsOf: (e: Endpoint) => string,
+  ipsets: ReadonlyMap<string, KIpset>,
   log: (s: string) => void,
 ): Promise<{ failures: string[]; verdicts: Record<string, number> }> {
   const ip = (e: Endpoint) => (family === 4 ? e.live.ip : e.ip6);
@@ -196,7 +222,7 @@ async function oracle(
     `IPv${family}: ${flows.length} packets sent and counted in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`,
   );
   const tables = saves.map((x) => {
-    const p = parseIptablesSave(x.save, save, family, null);
+    const p = parseIptablesSave(x.save, save, family, ipsets);
     if (!p.table || p.issues.length > 0) throw new Error(`${save}: ${JSON.stringify(p.issues)}`);
     return { table: p.table, policies: policyCounts(x.save) };
   });
@@ -226,6 +252,7 @@ async function oracle(
     else if (missing.length > 0)
       failures.push(`${what}: the walk matched ${missing.join(', ')}, whose counters did not rise`);
     verdicts[w?.action ?? 'none'] = (verdicts[w?.action ?? 'none'] ?? 0) + 1;
+    if (w?.matched.some((r) => r.text.includes('--match-set'))) verdicts.viaIpset = (verdicts.viaIpset ?? 0) + 1;
   });
   log(`IPv${family} verdicts: ${JSON.stringify(verdicts)}`);
   return { failures, verdicts };
@@ -276,11 +303,23 @@ e2e(
         }
       }
 
-      const v4 = await oracle(4, generate(SEED, FLOWS, 4), nsOf, (x) => t.log(x));
-      const v6 = await oracle(6, generate(SEED + 1, FLOWS6, 6), nsOf, (x) => t.log(x));
+      // ipsets, as pve-firewall uses them for IPSET and alias rules: a hash:net with a nomatch
+      // entry inside a covered prefix, a hash:ip, an IPv6 hash:net, matched as source, negated too
+      for (const line of IPSET_RESTORE) await inNs(node, ['ipset', ...line.split(' ')]);
+      for (const line of SET_RULES) await inNs(node, line.split(' '));
+      const sets = parseIpsetSave(await inNs(node, ['ipset', 'save']), 'ipset save');
+      if (sets.issues.length > 0) throw new Error(`ipset save: ${JSON.stringify(sets.issues)}`);
+
+      const v4 = await oracle(4, generate(SEED, FLOWS, 4), nsOf, sets.sets, (x) => t.log(x));
+      const v6 = await oracle(6, generate(SEED + 1, FLOWS6, 6), nsOf, sets.sets, (x) => t.log(x));
       const failures = [...v4.failures, ...v6.failures];
       t.deepEqual(failures, [], `${failures.length} flows disagree:\n${failures.join('\n')}`);
       // the seeded flows exercise every verdict
+      // and the ipset rules decide some of them, in both families
+      t.true(
+        (v4.verdicts.viaIpset ?? 0) > 5 && (v6.verdicts.viaIpset ?? 0) > 0,
+        JSON.stringify([v4.verdicts, v6.verdicts]),
+      );
       for (const { verdicts } of [v4, v6])
         t.true(
           (verdicts.ACCEPT ?? 0) > 10 && (verdicts.DROP ?? 0) > 10 && (verdicts.REJECT ?? 0) > 3,
