@@ -494,11 +494,12 @@ const CASES: Case[] = [
     trap: null,
     outcome: 'fail',
     facts: probed(null, { missing: [{ step: 'probe-traefik-to-portainer', reason: 'exit 255: CT 102 not running' }] }),
-    detail: /could not be tried: CT 102\b.*is not running \(exit 255: CT 102 not running\)\. No packet was sent/,
+    detail:
+      /^traefik-to-portainer: CT 102 is not running, so the probe could not run inside it \(exit 255: CT 102 not running\)/,
     fix: (r) =>
       r.reason?.code === 'guest-not-running' &&
       r.reason.vmid === 102 &&
-      /^Start CT 102 .*\(pct start 102\)/.test(r.vars?.action ?? '') &&
+      r.vars?.action === 'pct start 102' &&
       (r.verify ?? []).some((v) => v.startsWith('pct status 102')),
   },
 ];

@@ -6,9 +6,13 @@ import { collectFlows, type FlowEval } from '../../assess/lib/flows.js';
 import { guestLabel, ipToZone } from '../../assess/lib/guests.js';
 import { curlAgain, inGuest, urlHost } from '../../assess/lib/probe-commands.js';
 import { probeReason } from '../../assess/lib/probe-reason.js';
+import { sentence } from '../../phrase/index.js';
 
 // The firewall lets the probe through, yet it fails: the fix is in the service, its certificate
 // or DNS, and the report must say so instead of pointing at the firewall.
+
+const curlProof = (probe: Parameters<typeof curlAgain>[0]) =>
+  `${curlAgain(probe)}   # expect an HTTP status, not a curl error`;
 
 interface Diagnosis {
   layer: string;
@@ -91,18 +95,14 @@ export default defineCheck({
         const stopped = probeReason(ctx, e);
         if (stopped?.code === 'guest-not-running' && input.probe) {
           const vmid = Number(stopped.vmid);
-          const guest = guestLabel(ctx, vmid);
           const tool = input.probe.probe.from.startsWith('vm') ? 'qm' : 'pct';
           results.push({
             outcome: 'fail',
             subject,
             rule: 'service',
-            detail: `${input.name} could not be tried: ${guest}, where its probe runs, is not running (${String(stopped.error)}). No packet was sent, so nothing is known about the firewall on this path.`,
-            vars: { action: `Start ${guest} (${tool} start ${vmid}) if it should be running, then audit again.` },
-            verify: [
-              `${tool} status ${vmid}   # expect "status: running"`,
-              `${curlAgain(input.probe.probe)}   # expect an HTTP status, not a curl error`,
-            ],
+            detail: `${input.name}: ${sentence(stopped)}`,
+            vars: { action: `${tool} start ${vmid}` },
+            verify: [`${tool} status ${vmid}   # expect "status: running"`, curlProof(input.probe.probe)],
             reason: stopped,
           });
           continue;
@@ -143,10 +143,7 @@ export default defineCheck({
         // The finding names the failed step as the root cause does (dns-failed, tls-untrusted,
         // service-refused...), not the generic code of the check.
         reason: probeReason(ctx, e) ?? undefined,
-        verify: [
-          ...d.proof,
-          ...(input.probe ? [`${curlAgain(input.probe.probe)}   # expect an HTTP status, not a curl error`] : []),
-        ],
+        verify: [...d.proof, ...(input.probe ? [curlProof(input.probe.probe)] : [])],
       });
     }
     return results.length > 0
