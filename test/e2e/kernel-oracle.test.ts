@@ -163,9 +163,9 @@ function stateOf(f: OracleFlow, family: 4 | 6): number {
 }
 
 // What the counters say about one packet: the rules with a verdict that counted it (leaving out
-// rules only replies can match: the node's own answers (a REJECT's RST or ICMP error, the host's
-// replies) count there), the
-// built-in chains whose policy counted it, and every rule that counted anything.
+// rules that cannot match the packet's own conntrack state: the node's answers to it, a REJECT's
+// RST or ICMP error or the host's reply, count there), the built-in chains whose policy counted
+// it, and every rule that counted anything.
 function observed(before: KTable, after: KTable, pb: Map<string, number>, pa: Map<string, number>, state: number) {
   const deciding = new Set<string>();
   const rose = new Set<string>();
