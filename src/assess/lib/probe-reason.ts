@@ -2,6 +2,7 @@ import { type Reason, reason } from '../../schema/reason.js';
 import type { CheckContext } from '../context.js';
 import type { FlowEval } from './flows.js';
 import { guestLabel, ipToZone } from './guests.js';
+import { effectiveVerdict } from './verdict.js';
 
 // What the tried traffic says, as a reason: which step of the probe failed and why, read with the
 // capture (a reset after a simulated REJECT is the firewall's, after an ACCEPT the server's).
@@ -46,7 +47,8 @@ export function probeReason(ctx: CheckContext, f: FlowEval): Reason | null {
     return reason('http-failed', { server, status: r.httpStatus, error: r.error });
   const cap = f.flow.observed?.capture;
   if (cap?.verdict === 'refused' || (!cap && r.exitCode === 7))
-    return f.sim?.action === 'REJECT'
+    // what decides now (the kernel's verdict where it overrules the files) tells whose reset it is
+    return effectiveVerdict(ctx, f).action === 'REJECT'
       ? reason('firewall-reset', { address, port })
       : reason('service-refused', { server, address, port });
   if (cap?.verdict === 'rejected') return reason('icmp-unreachable', { address, port });
