@@ -64,6 +64,8 @@ export function liveDiffers(ctx: CheckContext, flow: string, config: Action | nu
     chain: live.chain,
     rule: live.rule,
     drift: own ? own.code : pending ? 'live-rule-missing' : undefined,
+    // a layer-2 filter (ebtables, or the nft macfilter) decided: what the files' packet model leaves out
+    filter: live.reason.code === 'arp-filtered' || live.reason.code === 'mac-filtered' ? live.reason.code : undefined,
   });
 }
 
