@@ -23,6 +23,7 @@ export interface DriftItem {
   spec: string | null; // live rule spec, for `iptables -D chain <spec>`
   expected: string | null; // for changed and missing: the rule the configuration produces
   nft?: { family: string; table: string; chain: string; handle: number }; // nftables: what `nft delete rule` takes
+  ebtables?: { chain: string; spec: string | null }; // layer 2: what `ebtables -D` takes
 }
 
 export interface DriftResult {

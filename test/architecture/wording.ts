@@ -6,7 +6,7 @@ import ts from 'typescript';
 
 const METADATA = new Set(['title', 'problem', 'remediation']);
 const COMMAND =
-  /^\s*(#|(iptables|iptables-save|ip6tables|nft|pve-firewall|pveaudit|pct|qm|cp|patch|cat|grep|echo|ipset)\s)/;
+  /^\s*(#|(iptables|iptables-save|ip6tables|nft|ebtables|ebtables-save|pve-firewall|pveaudit|pct|qm|cp|patch|cat|grep|echo|ipset)\s)/;
 
 const WORD = /^[A-Za-z][a-z']*[,:;.)]?$/;
 const words = (s: string) => s.split(/\s+/).filter((w) => WORD.test(w)).length;

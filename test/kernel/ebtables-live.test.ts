@@ -12,7 +12,12 @@ const HEALTHY_1001 =
 const read = (name: string) => readFileSync(new URL(`../fixtures/kernel/${name}`, import.meta.url), 'utf8');
 
 async function report(ebtables: string) {
-  const files = { ...seedFiles(), 'firewall/1001.fw': HEALTHY_1001 };
+  // the lab's seed (CT 103's firewall on too), for which the ebtables fixtures were loaded
+  const files = {
+    ...seedFiles(),
+    'firewall/1001.fw': HEALTHY_1001,
+    'firewall/103.fw': '[OPTIONS]\nenable: 1\npolicy_in: DROP\n',
+  };
   const facts = {
     ...seedFacts(),
     pve: factsFrom(files).pve,
@@ -40,10 +45,30 @@ async function report(ebtables: string) {
 
 const live = async (eb: string) => (await report(eb)).flows.find((f) => f.name === 'traefik-to-portainer')?.live;
 
-test('pve layer 2: the iptables verdict stands (accept at tap1001i0-IN)', async (t) => {
-  const l = await live('pve');
+test('pve layer 2: the iptables verdict stands (accept at tap1001i0-IN), and ebtables holds what the files compile to', async (t) => {
+  const r = await report('pve');
+  const l = r.flows.find((f) => f.name === 'traefik-to-portainer')?.live;
   t.is(l?.action, 'ACCEPT');
   t.is(l?.chain, 'tap1001i0-IN');
+  t.deepEqual(
+    (r.drift ?? []).filter((d) => d.chain.startsWith('ebtables ')),
+    [],
+  );
+});
+
+test("hand: an admin's ARP drop decides at layer 2; it is hand-added drift and the fix deletes exactly it", async (t) => {
+  const r = await report('hand');
+  const l = r.flows.find((f) => f.name === 'traefik-to-portainer')?.live;
+  t.like(l, {
+    action: 'DROP',
+    chain: 'ebtables PVEFW-FORWARD',
+    rule: 1,
+    reason: { code: 'kernel-rule', frame: 'arp-request' },
+  });
+  t.like(r.rootCause?.reason, { code: 'live-differs', drift: 'hand-added' });
+  const f = r.findings.find((x) => x.checkId === 'kernel_flow_live_differs');
+  t.deepEqual(f?.remediation.commands, ['ebtables -D PVEFW-FORWARD -p ARP --arp-ip-dst 10.0.0.101 -j DROP']);
+  t.true(f?.remediation.verify?.some((v) => v.startsWith("ebtables-save | grep -cxF -- '-A PVEFW-FORWARD -p ARP")));
 });
 
 test("arpfilter: VM 1001's ARP replies die in ebtables tap1001i0-OUT-ARP: live DROP at layer 2, root cause names it", async (t) => {

@@ -1,4 +1,5 @@
 import { computeDrift, type DriftItem, type DriftResult } from '../../kernel/drift.js';
+import { ebtablesDrift, managesL2 } from '../../kernel/ebtables-drift.js';
 import { expectedChains } from '../../kernel/expected.js';
 import {
   type FlowWalk,
@@ -237,6 +238,10 @@ export function liveDrift(ctx: CheckContext): DriftResult | null {
   let d = driftCache.get(k);
   if (!d) {
     d = k.nft ? nftDrift(k.nft) : computeDrift(k.v4 as NonNullable<typeof k.v4>, expectedChains(ctx.facts.pve));
+    if (k.ebtables && !k.nft)
+      d = managesL2(k.ebtables)
+        ? { ...d, items: [...d.items, ...ebtablesDrift(k.ebtables, ctx.facts.pve)] }
+        : { ...d, notCompared: [...d.notCompared, { chain: 'ebtables', why: 'no PVEFW chains' }] };
     driftCache.set(k, d);
   }
   return d;
@@ -267,12 +272,13 @@ function nftDrift(rs: NonNullable<LiveKernel['nft']>): DriftResult {
   return {
     items,
     compared: [],
-    notCompared: [{ chain: 'nftables', why: 'only rules proxmox-firewall did not write are found' }],
+    notCompared: [{ chain: 'nftables', why: 'hand-added rules only' }],
   };
 }
 
 // The shell commands that undo one drift item, and the command that proves it.
 export function driftFix(item: DriftItem): { commands: string[]; verify: string[]; phase: 'cleanup' | 'apply' } {
+  if (item.ebtables) return ebtablesFix(item, item.ebtables);
   if (item.nft) {
     const { family, table, chain, handle } = item.nft;
     return {
@@ -305,4 +311,26 @@ export function driftFix(item: DriftItem): { commands: string[]; verify: string[
   if (item.code === 'stale-chain')
     verify.push(`iptables -S ${item.chain}   # expect: No chain/target/match by that name`);
   return { phase: 'apply', commands: ['pve-firewall restart'], verify };
+}
+
+// Layer 2: a hand-added ebtables rule is deleted by its spec; anything else is pve-firewall's to reload.
+function ebtablesFix(
+  item: DriftItem,
+  eb: { chain: string; spec: string | null },
+): { commands: string[]; verify: string[]; phase: 'cleanup' | 'apply' } {
+  if (item.code === 'hand-added' && eb.spec !== null) {
+    const spec = shellSpec(eb.spec);
+    return {
+      phase: 'cleanup',
+      commands: [`ebtables -D ${eb.chain} ${spec}`],
+      verify: [
+        `ebtables-save | grep -cxF -- '-A ${eb.chain} ${eb.spec.replace(/'/g, "'\\''")}'   # expect 0: the rule is gone`,
+      ],
+    };
+  }
+  return {
+    phase: 'apply',
+    commands: ['pve-firewall restart'],
+    verify: ['pve-firewall status   # expect no "(pending changes)"', `ebtables-save | grep -A3 -- ':${eb.chain} '`],
+  };
 }
