@@ -218,3 +218,29 @@ for (const c of CAUSES) {
     });
   });
 }
+
+// A switch off is harm without a failure: nothing stops the probe, so there is no root cause (it
+// names where packets die), but the guest is not firewalled as intended, and the answer, the
+// probed flow and a critical finding all name the switch: the NIC, its config file and value.
+e2e('nicoff: net0 firewall=0 lets everything through; the answer and a critical finding name the NIC', async (t) => {
+  await inLab(t, 'nicoff', async (l, out) => {
+    t.is(await runCommand(runOpts(l, out), bufferIo()), 0);
+    const { report } = latest(out, 'pve');
+    t.is(report.status, 'complete');
+    t.deepEqual(report.drift, [], 'the lab loads no tap1001i0 chains, as pve-firewall would not');
+    t.is(report.rootCause, null);
+    const nic = { code: 'nic-unfiltered', vmid: 1001, nic: 'net0', file: 'nodes/pve/qemu-server/1001.conf' };
+    t.is(answer(report, 'guest-firewalls-as-intended')?.answer, 'no');
+    t.like(answer(report, 'guest-firewalls-as-intended')?.reason ?? {}, { ...nic, value: '0' });
+    t.is(answer(report, 'packets-dropped')?.answer, 'no');
+    const flow = probed(report);
+    t.is(flow?.simulated?.action, 'ACCEPT');
+    t.like(flow?.simulated?.reason ?? {}, { ...nic, side: 'destination' });
+    t.is(flow?.live?.action, 'ACCEPT');
+    t.is(flow?.observed?.probe?.phase, 'done');
+    const finding = report.findings.find((f) => f.checkId === 'guest_nic_firewall_off' && f.outcome === 'fail');
+    t.is(finding?.severity, 'critical');
+    t.like(finding?.reason ?? {}, nic);
+    t.not(finding?.title, 'Every NIC of a firewalled guest has firewall=1', 'the title states the problem');
+  });
+});
