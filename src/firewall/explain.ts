@@ -36,10 +36,12 @@ export function explainMiss(model: FirewallModel, flow: SimFlow, sim: SimResult)
   const places = placesFor(model, r, side);
   const decidedLine = sim.decidedBy.kind === 'rule' ? sim.decidedBy : null;
   for (const place of places) {
-    const found = inFile(model, place, w, decidedLine);
+    const found = inFile(model, place, w, decidedLine, 'as-written');
     if (found) return found;
   }
-  // Guest traffic: an allow rule written into cluster.fw never sees bridged packets.
+  // Guest traffic: an allow rule written into cluster.fw never sees bridged packets. It matches the
+  // packet as written, so it outranks a rule of the guest's file that misses on one test (a 443
+  // rule is not the one meant for 9443 when the 9443 rule sits in cluster.fw).
   if (side !== 'node') {
     const vmid = side === 'destination' ? endpointVmid(r.to) : endpointVmid(r.from);
     const dir = side === 'destination' ? 'IN' : 'OUT';
@@ -49,6 +51,10 @@ export function explainMiss(model: FirewallModel, flow: SimFlow, sim: SimResult)
       if (!matches(c, w, undefined)) continue;
       return reason('rule-wrong-file', { ...ruleParams(c.rule), vmid, direction: dir, side });
     }
+  }
+  for (const place of places) {
+    const found = inFile(model, place, w, decidedLine, 'one-test-relaxed');
+    if (found) return found;
   }
   const first = places[0];
   return first ? reason('no-rule', { file: first.file, vmid: first.vmid ?? undefined, side }) : null;
@@ -100,7 +106,9 @@ function inFile(
   place: Place,
   w: Walk,
   decided: { file: string | null; line: number | null; text: string } | null,
+  stage: 'as-written' | 'one-test-relaxed',
 ): Reason | null {
+  if (stage === 'one-test-relaxed') return relaxedMiss(place, w);
   const base = { side: place.side, vmid: place.vmid ?? undefined };
   const own = (rule: FwRule) => ({ ...ruleParams(rule), ...base });
   const candidates = place.rules.filter((rule) => allows(rule) && rule.direction !== 'FORWARD');
@@ -143,7 +151,14 @@ function inFile(
     if (anyMatch(compiled(rule, place.scope), w))
       return reason('rule-wrong-direction', { ...own(rule), direction: rule.direction, wanted: place.dir });
   }
-  // 4. A live rule that misses on one test: the NIC, an address (or ipset member), or the port.
+  return null;
+}
+
+// 4. A live rule that misses on one test: the NIC, an address (or ipset member), or the port.
+function relaxedMiss(place: Place, w: Walk): Reason | null {
+  const base = { side: place.side, vmid: place.vmid ?? undefined };
+  const own = (rule: FwRule) => ({ ...ruleParams(rule), ...base });
+  const candidates = place.rules.filter((rule) => allows(rule) && rule.direction !== 'FORWARD');
   for (const rule of candidates) {
     if (rule.direction === 'GROUP' || !rule.enabled || rule.errors.length > 0 || rule.direction !== place.dir) continue;
     if (place.nic !== null && rule.iface !== null && rule.iface !== place.nic) {
