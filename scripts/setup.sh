@@ -24,6 +24,7 @@ if [[ "${1:-}" == "--lab" ]]; then
   want nsenter util-linux
   want unshare util-linux
   want nft nftables
+  want ipset ipset # the lab loads real ipsets (ipsetmiss, oracle); ebtables comes with iptables (alternatives)
   want iptables-restore iptables
   want openssl openssl
   want python3 python3
