@@ -94,20 +94,26 @@ function runBase(rs: NftRuleset, base: NChain, s: NState, matched: NRule[]): Omi
   let i = 0;
   const setsOf = (c: NChain) => (name: string) => rs.sets.get(nkey(c.family, c.table, name))?.elems ?? null;
   s.setElems = setsOf(base);
+  // The end of a chain, or `return`, resumes the calling chain; with none left, the base chain's
+  // policy decides.
+  const policyEnd = {
+    action: base.policy === 'drop' ? ('DROP' as const) : ('ACCEPT' as const),
+    rule: null,
+    chain: base,
+    why: null,
+    unknownRule: null,
+  };
+  const popCaller = (): boolean => {
+    const back = stack.pop();
+    if (!back) return false;
+    chain = back.chain;
+    i = back.i;
+    return true;
+  };
   for (let steps = 0; steps < MAX_STEPS; steps++) {
     const r = chain.rules[i++];
     if (!r) {
-      const back = stack.pop();
-      if (!back)
-        return {
-          action: base.policy === 'drop' ? 'DROP' : 'ACCEPT',
-          rule: null,
-          chain: base,
-          why: null,
-          unknownRule: null,
-        };
-      chain = back.chain;
-      i = back.i;
+      if (!popCaller()) return policyEnd;
       continue;
     }
     if (inert(r)) continue;
@@ -126,20 +132,9 @@ function runBase(rs: NftRuleset, base: NChain, s: NState, matched: NRule[]): Omi
         return { action: 'REJECT', rule: r, chain, why: null, unknownRule: null };
       case 'continue':
         break;
-      case 'return': {
-        const back = stack.pop();
-        if (!back)
-          return {
-            action: base.policy === 'drop' ? 'DROP' : 'ACCEPT',
-            rule: null,
-            chain: base,
-            why: null,
-            unknownRule: null,
-          };
-        chain = back.chain;
-        i = back.i;
+      case 'return':
+        if (!popCaller()) return policyEnd;
         break;
-      }
       case 'jump':
       case 'goto': {
         const next = rs.chains.get(nkey(chain.family, chain.table, target));
