@@ -1,29 +1,14 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { counterRise } from '../../src/kernel/counters.js';
-import { type LiveEndpoint, loadKernel, walkFlow } from '../../src/kernel/index.js';
+import { loadKernel, walkFlow } from '../../src/kernel/index.js';
+import { ct102, vm1001 } from './endpoints.js';
 
 const text = readFileSync(new URL('../fixtures/kernel/seed.iptables-save', import.meta.url), 'utf8');
 const table = (t: string) => {
   const k = loadKernel({ iptables: { file: 'x', text: t }, iptablesAfter: null, ip6tables: null, ipset: null });
   if (!k.v4) throw new Error('no table');
   return k.v4;
-};
-const ct102: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.12',
-  bridge: 'vmbr0',
-  dev: 'veth102i0',
-  firewall: true,
-  mac: 'BC:24:11:3F:10:12',
-};
-const vm1001: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.101',
-  bridge: 'vmbr0',
-  dev: 'tap1001i0',
-  firewall: true,
-  mac: 'BC:24:11:5E:7A:01',
 };
 const before = table(text);
 const walk = walkFlow(before, { from: ct102, to: vm1001, proto: 'tcp', dport: 443 });

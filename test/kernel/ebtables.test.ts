@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { parseEbtablesSave } from '../../src/kernel/ebtables.js';
 import { walkL2Flow } from '../../src/kernel/ebtables-walk.js';
-import type { LiveEndpoint } from '../../src/kernel/flow.js';
+import { ct102, host, vm1001 } from './endpoints.js';
 
 // Fixtures: test/fixtures/kernel/ebtables/build.sh loads pve-firewall's ebtables ruleset for the seed
 // node with the real ebtables and dumps ebtables-save.
@@ -15,23 +15,6 @@ const table = (name: string) => {
   return r.table;
 };
 
-const ct102: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.12',
-  bridge: 'vmbr0',
-  dev: 'veth102i0',
-  firewall: true,
-  mac: 'BC:24:11:3F:10:12',
-};
-const vm1001: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.101',
-  bridge: 'vmbr0',
-  dev: 'tap1001i0',
-  firewall: true,
-  mac: 'BC:24:11:5E:7A:01',
-};
-const host: LiveEndpoint = { kind: 'host', ip: '10.0.0.1', bridge: null, dev: null, firewall: false, mac: null };
 const flow = { from: ct102, to: vm1001, proto: 'tcp' as const, dport: 443 };
 
 test('parse: chains with policies, rules with positions, MACs canonical (zeros restored)', (t) => {

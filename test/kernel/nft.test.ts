@@ -3,6 +3,7 @@ import test from 'ava';
 import type { LiveEndpoint } from '../../src/kernel/flow.js';
 import { parseNftJson } from '../../src/kernel/nft.js';
 import { walkNftFlow } from '../../src/kernel/nft-flow.js';
+import { ct102, host, vm1001 } from './endpoints.js';
 
 // Fixtures: test/fixtures/kernel/nft/build.sh loads a proxmox-firewall ruleset with the real nft
 // and dumps `nft -j list ruleset`.
@@ -13,23 +14,6 @@ const ruleset = (name: string) => {
   return r;
 };
 
-const ct102: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.12',
-  bridge: 'vmbr0',
-  dev: 'veth102i0',
-  firewall: true,
-  mac: 'BC:24:11:3F:10:12',
-};
-const vm1001: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.101',
-  bridge: 'vmbr0',
-  dev: 'tap1001i0',
-  firewall: true,
-  mac: 'BC:24:11:5E:7A:01',
-};
-const host: LiveEndpoint = { kind: 'host', ip: '10.0.0.1', bridge: null, dev: null, firewall: false, mac: null };
 const outside: LiveEndpoint = { kind: 'outside', ip: '192.0.2.7', bridge: null, dev: null, firewall: false, mac: null };
 
 test('the fixture parses without issues: both proxmox-firewall tables, guest chains in rule order', (t) => {

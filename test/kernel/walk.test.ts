@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { type LiveEndpoint, loadKernel, walkFlow } from '../../src/kernel/index.js';
+import { loadKernel, walkFlow } from '../../src/kernel/index.js';
+import { ct102, host, vm1001 } from './endpoints.js';
 
 const fixture = (name: string) => ({
   file: `commands/${name}`,
@@ -11,24 +12,6 @@ const table = (name: string) => {
   if (!k.v4) throw new Error('no table');
   return k.v4;
 };
-
-const ct102: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.12',
-  bridge: 'vmbr0',
-  dev: 'veth102i0',
-  firewall: true,
-  mac: 'BC:24:11:3F:10:12',
-};
-const vm1001: LiveEndpoint = {
-  kind: 'guest',
-  ip: '10.0.0.101',
-  bridge: 'vmbr0',
-  dev: 'tap1001i0',
-  firewall: true,
-  mac: 'BC:24:11:5E:7A:01',
-};
-const host: LiveEndpoint = { kind: 'host', ip: '10.0.0.1', bridge: null, dev: null, firewall: false, mac: null };
 
 test('seed: the SYN from CT 102 dies at tap1001i0-IN rule 4 (the policy DROP)', (t) => {
   const w = walkFlow(table('seed.iptables-save'), { from: ct102, to: vm1001, proto: 'tcp', dport: 443 });
