@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { analyse } from '../../src/analyse/index.js';
 import { seedFacts, seedFiles } from '../analyse/seed-facts.js';
-import { factsFrom, nativeIntent } from '../checks/helpers.js';
+import { factsFrom } from '../checks/helpers.js';
+import { analyseTraefikToPortainer, HEALTHY_1001 } from './healthy-flow.js';
 
 // iptables mode with the layer-2 filter collected: the files and iptables accept traefik ->
 // portainer 443 (healthy), ebtables-save decides whether the ARP around it gets through.
 
-const HEALTHY_1001 =
-  '[OPTIONS]\nenable: 1\npolicy_in: DROP\n\n[RULES]\nIN ACCEPT -source 10.0.0.12 -p tcp -dport 443 # traefik -> portainer\n';
 const read = (name: string) => readFileSync(new URL(`../fixtures/kernel/${name}`, import.meta.url), 'utf8');
 
 async function report(ebtables: string) {
@@ -29,18 +27,7 @@ async function report(ebtables: string) {
       ebtables: { file: 'commands/ebtables-save.out', text: read(`${ebtables}.ebtables-save`) },
     },
   };
-  const intent = nativeIntent({
-    flows: [{ name: 'traefik-to-portainer', from: 'ct102', to: 'vm1001', proto: 'tcp', dport: 443, expect: 'ACCEPT' }],
-  });
-  return analyse(facts, intent, {
-    startedAt: '2026-11-25T18:49:00Z',
-    finishedAt: '2026-11-25T18:49:30Z',
-    evidence: [],
-    reportId: 'pve-x',
-    evidenceDigest: 'd',
-    incompleteSteps: [],
-    files,
-  });
+  return analyseTraefikToPortainer(facts, files);
 }
 
 const live = async (eb: string) => (await report(eb)).flows.find((f) => f.name === 'traefik-to-portainer')?.live;

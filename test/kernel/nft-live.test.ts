@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { analyse } from '../../src/analyse/index.js';
 import { seedFacts, seedFiles } from '../analyse/seed-facts.js';
-import { factsFrom, nativeIntent } from '../checks/helpers.js';
+import { factsFrom } from '../checks/helpers.js';
+import { analyseTraefikToPortainer, HEALTHY_1001 } from './healthy-flow.js';
 
 // A node in nftables mode (host.fw nftables: 1): flows[].live comes from `nft -j list ruleset`.
 // The files accept traefik -> portainer 443; the kernel holds the handdrop fixture's inserted DROP.
-
-const HEALTHY_1001 =
-  '[OPTIONS]\nenable: 1\npolicy_in: DROP\n\n[RULES]\nIN ACCEPT -source 10.0.0.12 -p tcp -dport 443 # traefik -> portainer\n';
 
 async function report(fixture: string) {
   const files = { ...seedFiles(), 'firewall/1001.fw': HEALTHY_1001, 'nodes/pve/host.fw': '[OPTIONS]\nnftables: 1\n' };
@@ -33,18 +30,7 @@ async function report(fixture: string) {
       nft: { file: 'commands/nft-json-ruleset.out', text },
     },
   };
-  const intent = nativeIntent({
-    flows: [{ name: 'traefik-to-portainer', from: 'ct102', to: 'vm1001', proto: 'tcp', dport: 443, expect: 'ACCEPT' }],
-  });
-  return analyse(facts, intent, {
-    startedAt: '2026-11-25T18:49:00Z',
-    finishedAt: '2026-11-25T18:49:30Z',
-    evidence: [],
-    reportId: 'pve-x',
-    evidenceDigest: 'd',
-    incompleteSteps: [],
-    files,
-  });
+  return analyseTraefikToPortainer(facts, files);
 }
 
 test('nft handdrop: the live verdict is the hand-inserted DROP, and the fix deletes it by handle', async (t) => {
