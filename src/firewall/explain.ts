@@ -33,7 +33,7 @@ export function explainMiss(model: FirewallModel, flow: SimFlow, sim: SimResult)
     return null;
   }
   const w: Walk = { p: buildPacket(flow, r.source, r.dest), trace: [], mark: false, noted: new Set() };
-  const places = placesFor(model, r, side);
+  const places = withGroups(model, placesFor(model, r, side));
   const decidedLine = sim.decidedBy.kind === 'rule' ? sim.decidedBy : null;
   for (const place of places) {
     const found = inFile(model, place, w, decidedLine, 'as-written');
@@ -91,6 +91,23 @@ function placesFor(model: FirewallModel, r: ReturnType<typeof resolveFlow>, side
   ];
 }
 
+// The security groups a place jumps to (enabled GROUP rules) are places of their own: their rules
+// are the ones meant to allow the flow when the guest's file only says `GROUP name`. They sit in
+// cluster.fw and resolve names in the cluster scope.
+function withGroups(model: FirewallModel, places: Place[]): Place[] {
+  const groups = model.cfg.cluster?.groups ?? {};
+  const out = [...places];
+  for (const place of places)
+    for (const rule of place.rules) {
+      if (rule.direction !== 'GROUP' || !rule.enabled) continue;
+      // a name that differs in case reaches no group (group-undefined explains that jump)
+      const g = groups[rule.action.toLowerCase()];
+      if (g && model.groups.has(rule.action))
+        out.push({ ...place, file: 'firewall/cluster.fw', rules: g.rules, scope: model.scope });
+    }
+  return out;
+}
+
 const ruleParams = (rule: FwRule) => ({ file: rule.file, line: rule.line, text: rule.text });
 
 function compiled(rule: FwRule, scope: CompileScope): CRule[] | null {
@@ -114,7 +131,11 @@ function inFile(
   const candidates = place.rules.filter((rule) => allows(rule) && rule.direction !== 'FORWARD');
   // 1. A rule that would match as written but is disabled, skipped, or behind the deciding rule.
   for (const rule of candidates) {
-    if (rule.direction === 'GROUP') continue;
+    if (rule.direction === 'GROUP') {
+      // `|GROUP name`: the jump is disabled, so a group rule that would accept is never reached
+      if (!rule.enabled && groupWouldMatch(model, rule.action, place.dir, w)) return reason('rule-disabled', own(rule));
+      continue;
+    }
     const wrongDir = rule.direction !== place.dir;
     const c = compiled(rule, place.scope);
     const nicOk = place.nic === null || rule.iface === null || rule.iface === place.nic;
@@ -198,6 +219,11 @@ function relaxedMiss(place: Place, w: Walk): Reason | null {
     }
   }
   return null;
+}
+
+function groupWouldMatch(model: FirewallModel, name: string, dir: 'IN' | 'OUT', w: Walk): boolean {
+  const g = model.groups.get(name);
+  return (dir === 'IN' ? g?.in : g?.out)?.some((c) => c.target.kind === 'verdict' && matches(c, w, undefined)) ?? false;
 }
 
 function relaxed(rule: FwRule, scope: CompileScope, drop: Array<'source' | 'dest' | 'dport' | 'proto' | 'macro'>) {

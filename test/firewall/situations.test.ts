@@ -25,6 +25,9 @@ const RULES = [
   'shadowed',
   'port-miss',
   'address-miss',
+  'group-rule-disabled',
+  'group-jump-disabled',
+  'group-rule-port-miss',
 ] as const;
 type Rule = (typeof RULES)[number];
 
@@ -49,6 +52,10 @@ const guestRules: Record<Rule, string[]> = {
   shadowed: ['IN DROP -source 10.0.0.0/24', ALLOW],
   'port-miss': ['IN ACCEPT -source 10.0.0.12 -p tcp -dport 8443'],
   'address-miss': ['IN ACCEPT -source proxy -p tcp -dport 443'],
+  // the allow rule sits in a security group the guest jumps to: the group's rules are looked into
+  'group-rule-disabled': ['GROUP webdisabled'],
+  'group-jump-disabled': ['|GROUP webin'],
+  'group-rule-port-miss': ['GROUP webport'],
 };
 const MISS: Record<Rule, string | null> = {
   present: null,
@@ -63,12 +70,15 @@ const MISS: Record<Rule, string | null> = {
   shadowed: 'rule-shadowed',
   'port-miss': 'port-mismatch',
   'address-miss': 'address-mismatch',
+  'group-rule-disabled': 'rule-disabled',
+  'group-jump-disabled': 'rule-disabled',
+  'group-rule-port-miss': 'port-mismatch',
 };
 
 function files(sw: (typeof SWITCHES)[number], policy: string, rule: Rule): Record<string, string> {
   const clusterRules = rule === 'wrong-file' ? [`IN ACCEPT -source 10.0.0.12 -dest 10.0.0.101 -p tcp -dport 443`] : [];
   return {
-    'firewall/cluster.fw': `[OPTIONS]\nenable: ${sw === 'cluster-off' ? 0 : 1}\n\n[ALIASES]\nproxy 10.0.0.14\n\n[IPSET proxies]\n10.0.0.14\n\n[group webin]\nIN ACCEPT -p tcp -dport 443\n\n[RULES]\n${clusterRules.join('\n')}\n`,
+    'firewall/cluster.fw': `[OPTIONS]\nenable: ${sw === 'cluster-off' ? 0 : 1}\n\n[ALIASES]\nproxy 10.0.0.14\n\n[IPSET proxies]\n10.0.0.14\n\n[group webin]\nIN ACCEPT -p tcp -dport 443\n\n[group webdisabled]\n|IN ACCEPT -source 10.0.0.12 -p tcp -dport 443\n\n[group webport]\nIN ACCEPT -source 10.0.0.12 -p tcp -dport 8443\n\n[RULES]\n${clusterRules.join('\n')}\n`,
     'firewall/1001.fw': `[OPTIONS]\nenable: ${sw === 'guest-off' ? 0 : 1}\npolicy_in: ${policy}\n\n[RULES]\n${guestRules[rule].join('\n')}\n`,
     'firewall/102.fw': '[OPTIONS]\nenable: 1\n',
     'nodes/pve/qemu-server/1001.conf': `name: portainer\nipconfig0: ip=10.0.0.101/24\nnet0: virtio=BC:24:11:5E:7A:01,bridge=vmbr0,firewall=${sw === 'nic-off' ? 0 : 1}\n`,
@@ -114,7 +124,12 @@ for (const sw of SWITCHES)
         if (want.code === 'policy') t.like(sim.reason, { file: 'firewall/1001.fw', key: 'policy_in', policy });
         if (want.miss === 'ipset-no-member') t.like(miss, { ipset: 'proxies', address: '10.0.0.12', role: 'source' });
         if (want.miss === 'rule-wrong-file') t.like(miss, { file: 'firewall/cluster.fw', vmid: 1001 });
-        if (want.miss === 'rule-disabled') t.like(miss, { file: 'firewall/1001.fw', line: 6 });
+        if (want.miss && rule === 'disabled') t.like(miss, { file: 'firewall/1001.fw', line: 6 });
+        if (want.miss && rule === 'group-jump-disabled')
+          t.like(miss, { file: 'firewall/1001.fw', line: 6, text: '|GROUP webin' });
+        if (want.miss && rule === 'group-rule-disabled') t.like(miss, { file: 'firewall/cluster.fw', line: 14 });
+        if (want.miss && rule === 'group-rule-port-miss')
+          t.like(miss, { file: 'firewall/cluster.fw', line: 17, ports: '8443' });
         if (want.miss === 'group-undefined') t.like(miss, { group: 'WebIn', stored: 'webin' });
         if (want.miss === 'rule-shadowed') t.like(miss, { line: 7, byLine: 6 });
         if (want.miss === 'rule-other-nic') t.like(miss, { ruleNic: 'net1', nic: 'net0' });
