@@ -110,6 +110,16 @@ const CAUSES: Cause[] = [
     ),
   },
   {
+    // the allow rule sits in the security group 1001.fw jumps to, disabled there
+    scenario: 'groupoff',
+    ...fwCause({
+      code: 'rule-disabled',
+      file: 'firewall/cluster.fw',
+      line: 11,
+      text: '|IN ACCEPT -source 10.0.0.12 -p tcp -dport 443 # traefik -> portainer',
+    }),
+  },
+  {
     scenario: 'dnsfail',
     layer: 'dns',
     reason: {
