@@ -21,7 +21,7 @@ export function addLive(ctx: CheckContext, flows: readonly FlowEval[]): void {
       continue;
     }
     const sent = f.flow.observed?.capture ? f.flow.observed.capture.syn : null;
-    f.flow.kernel = counterRise(k.v4, k.v4After, walk.matched, sent && sent > 0 ? sent : null);
+    f.flow.kernel = counterRise(k.v4After, walk.matched, sent && sent > 0 ? sent : null);
   }
 }
 

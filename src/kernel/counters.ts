@@ -6,15 +6,11 @@ export interface CounterRise {
   note: string;
 }
 
-// Packet counters of the rules a flow's packet matches, read before and after the probe. `sent`
-// is how many of the flow's first packets the capture saw (each crosses every hop once): on a
-// quiet node each rule rises by sent x (times the walk matched it); more means other traffic too.
-export function counterRise(
-  before: KTable,
-  after: KTable,
-  matched: readonly KRule[],
-  sent: number | null,
-): CounterRise {
+// Packet counters of the rules a flow's packet matches, read before and after the probe. `matched`
+// comes from the walk over the before read, so its rules carry the before counts. `sent` is how
+// many of the flow's first packets the capture saw (each crosses every hop once): on a quiet node
+// each rule rises by sent x (times the walk matched it); more means other traffic too.
+export function counterRise(after: KTable, matched: readonly KRule[], sent: number | null): CounterRise {
   const times = new Map<KRule, number>();
   for (const r of matched) times.set(r, (times.get(r) ?? 0) + 1);
   const rules: CounterRise['rules'] = [];

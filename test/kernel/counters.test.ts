@@ -21,7 +21,7 @@ const bump = (extraOnDrop: number) =>
   );
 
 test("a quiet node: every rise is the probe's own, measured", (t) => {
-  const r = counterRise(before, bump(0), walk?.matched ?? [], 3);
+  const r = counterRise(bump(0), walk?.matched ?? [], 3);
   t.is(r.attribution, 'exact');
   t.deepEqual(
     r.rules.map((x) => [x.chain, x.rule, x.packets, x.expected]),
@@ -33,7 +33,7 @@ test("a quiet node: every rise is the probe's own, measured", (t) => {
 });
 
 test('other traffic on the dropping rule makes the attribution ambiguous, and says so', (t) => {
-  const r = counterRise(before, bump(5), walk?.matched ?? [], 3);
+  const r = counterRise(bump(5), walk?.matched ?? [], 3);
   t.is(r.attribution, 'ambiguous');
   t.regex(r.note, /other traffic shares them/);
 });
@@ -41,7 +41,6 @@ test('other traffic on the dropping rule makes the attribution ambiguous, and sa
 test('a ruleset that changed between the reads attributes nothing', (t) => {
   const after = table(text.replace(/^\[0:0\] -A tap1001i0-IN -j DROP$/m, '[3:180] -A tap1001i0-IN -j REJECT'));
   const r = counterRise(
-    before,
     after,
     (walk?.matched ?? []).filter((x) => x.chain === 'tap1001i0-IN' && x.pos === 4),
     3,
