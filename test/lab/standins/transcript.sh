@@ -9,11 +9,14 @@
 #   transcript.sh cases STATE [--slow]     the cases themselves, in the current namespaces (a lab
 #                                          node: `lab.nodeExec`)
 # --slow adds the case that waits for a timeout (qm guest exec --timeout 1).
+#   transcript.sh harness STATE --bench N  instead of the cases: the CPU time (user + system, the
+#                                          stand-in and every process it forks) of each command an
+#                                          audit runs, averaged over N calls
 set -uo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-MODE=${1:-} S=${2:-} SLOW=${3:-}
-[ -n "$S" ] && [ -d "$S/node" ] || { echo "usage: transcript.sh harness|cases STATE [--slow]" >&2; exit 2; }
+MODE=${1:-} S=${2:-} SLOW=${3:-} BENCH=${4:-}
+[ -n "$S" ] && [ -d "$S/node" ] || { echo "usage: transcript.sh harness|cases STATE [--slow|--bench N]" >&2; exit 2; }
 
 # One case: the command line as a root login over SSH runs it (no pty, no TERM, C locale).
 run() {
@@ -73,6 +76,28 @@ cases() {
   done
 }
 
+# CPU_MS: milliseconds of CPU all waited-for children have used so far (user + system), from the
+# `times` builtin run in this very shell: in a $(...) subshell it would count that subshell's only.
+ms() { local m=${1%%m*} f=${1#*m}; f=${f%s}; echo $((m * 60000 + 10#${f/./})); } # 1m2.345s -> 62345
+child_cpu() {
+  local u s
+  times >"$S/tmp/times"
+  { read -r _ _; read -r u s; } <"$S/tmp/times"
+  CPU_MS=$(($(ms "$u") + $(ms "$s")))
+}
+
+bench() { # calls
+  local n=$1 c i t0
+  printf '%-30s %s\n' command 'CPU ms/call'
+  for c in 'true' 'hostname' 'pveversion' 'pve-firewall status' 'pve-firewall localnet' 'pct list' 'qm list' \
+    'pct config 102' 'qm config 1001' 'pct exec 102 -- true' 'qm guest exec 1001 -- true'; do
+    child_cpu; t0=$CPU_MS
+    for ((i = 0; i < n; i++)); do env -i PATH="$PATH" HOME=/root bash -c "$c" >/dev/null 2>&1 </dev/null; done
+    child_cpu
+    printf '%-30s %d.%d\n' "$c" $(((CPU_MS - t0) / n)) $(((CPU_MS - t0) * 10 / n % 10))
+  done
+}
+
 # Inside fresh namespaces (a pid namespace too: the guests' holder pids, which `qm list` shows, come
 # out the same every run): the node's hostname, its /etc, /usr/sbin and /usr/bin views (read-only
 # overlays, as node-init.sh makes them), vmbr0 and mgmt0 with the lab's addresses (dummies: no
@@ -102,13 +127,13 @@ inside() {
     [ -e "$p" ] || continue
     for _ in $(seq 100); do [ "$(cat "/proc/$(cat "$p")/comm" 2>/dev/null)" = sleep ] && break; sleep 0.02; done
   done
-  cases
+  if [ "$SLOW" = --bench ]; then bench "$BENCH"; else cases; fi
   # Leaving pid 1 of the pid namespace ends the holders.
 }
 
 case "$MODE" in
   cases) cases ;;
-  harness) exec unshare -m -u -n -p -f --mount-proc --propagation private bash "$HERE/transcript.sh" inside "$S" "$SLOW" ;;
+  harness) exec unshare -m -u -n -p -f --mount-proc --propagation private bash "$HERE/transcript.sh" inside "$S" "$SLOW" "$BENCH" ;;
   inside) inside ;;
   *) echo "usage: transcript.sh harness|cases STATE [--slow]" >&2; exit 2 ;;
 esac
