@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { LATEST } from '../bundle/paths.js';
 import { listRuns } from '../bundle/runs.js';
 import { SEVERITIES } from '../schema/common.js';
-import type { FleetHost, FleetIndex } from '../schema/fleet.js';
-import { ReportSchema } from '../schema/report.js';
+import { type FleetHost, type FleetIndex, ReportDigestSchema } from '../schema/fleet.js';
 import { worstFirst, worstSeverity } from './order.js';
 
 const OUTPUTS = ['report.html', 'report.pdf', 'report.md', 'report.json'];
@@ -65,13 +64,20 @@ async function describe(
   };
   const text = await readFile(join(root, host, run, 'report.json'), 'utf8').catch(() => null);
   if (text === null) return { ...base, problem: 'no report.json (run with --format json to list it here)' };
-  let parsed: ReturnType<typeof ReportSchema.safeParse>;
+  let json: unknown;
   try {
-    parsed = ReportSchema.safeParse(JSON.parse(text));
+    json = JSON.parse(text);
   } catch (err) {
     return { ...base, problem: `report.json is not valid JSON: ${(err as Error).message}` };
   }
-  if (!parsed.success) return { ...base, problem: `report.json does not match the report schema` };
+  const parsed = ReportDigestSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return {
+      ...base,
+      problem: `report.json does not match the report schema at ${first?.path.join('.') || '(root)'}: ${first?.message}`,
+    };
+  }
   const r = parsed.data;
   const ageHours = Math.max(0, (opts.now.getTime() - Date.parse(r.startedAt)) / 3_600_000);
   const stale = ageHours > opts.maxAgeHours;
