@@ -1,3 +1,4 @@
+import '../schema/zod-config.js';
 import { Command, CommanderError, Option } from 'commander';
 import { PveauditError, UsageError } from '../lib/errors.js';
 import { neutralise, safeLine } from '../lib/safe-text.js';

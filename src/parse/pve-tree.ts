@@ -11,6 +11,8 @@ export interface PveTreeOptions {
   localNetwork?: string;
 }
 
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 // An /etc/pve-like tree (relative path -> text) -> everything the firewall model needs.
 // Only guests of the local node count: Proxmox compiles chains for local guests only.
 export function parsePveTree(
@@ -52,7 +54,9 @@ export function parsePveTree(
     hostPath === null ? null : parseFwFile(files.get(hostPath) as string, { kind: 'host', path: hostPath, cluster });
   const guestFw: PveConfig['guestFw'] = {};
   const guests: Record<string, GuestConfig> = {};
-  for (const [path, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  // Sorted by code unit: the order is only there to make a repeated vmid's winner deterministic, and
+  // localeCompare would depend on the locale and cost ICU's locale table (~7 % of a json-only render).
+  for (const [path, text] of [...files].sort(([a], [b]) => byCodeUnit(a, b))) {
     const fw = /^firewall\/(\d+)\.fw$/.exec(path);
     if (fw) {
       guestFw[fw[1] as string] = parseFwFile(text, { kind: 'guest', path, cluster });
@@ -74,7 +78,7 @@ export function parsePveTree(
   const ring = corosync?.nodes.find((n) => n.name === nodename);
   const ringIp = ring
     ? Object.entries(ring.addresses)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => byCodeUnit(a, b))
         .map(([, v]) => v)
         .find((v) => parseIpv4(v) !== null)
     : undefined;

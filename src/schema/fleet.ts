@@ -1,5 +1,22 @@
 import { z } from 'zod';
 import { SeveritySchema } from './common.js';
+import { AnswerSchema, ReportSchema, RootCauseSchema } from './report.js';
+
+// What the index reads of a host's report.json: only the fields it shows, each checked exactly as the
+// full report schema checks it. The index reads every host's report once per run; validating the
+// flows, findings and evidence too cost ~17 ms a host and the index shows none of them.
+export const ReportDigestSchema = ReportSchema.pick({
+  schemaVersion: true,
+  host: true,
+  startedAt: true,
+  status: true,
+  incompleteSteps: true,
+  summary: true,
+}).extend({
+  answers: z.array(AnswerSchema.pick({ question: true, answer: true })),
+  rootCause: RootCauseSchema.pick({ summary: true }).nullable(),
+});
+export type ReportDigest = z.infer<typeof ReportDigestSchema>;
 
 // index.json: the newest run of every host under a reports directory (pveaudit index).
 export const FleetHostSchema = z.object({

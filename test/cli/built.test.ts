@@ -90,6 +90,34 @@ test('a json-only render loads no SSH library and starts no process; no browser 
   t.false(bundle.includes('require("puppeteer-core")'));
 });
 
+test('a json-only render compiles no code at run time (zod runs jitless: generated parsers miss the code cache)', async (t) => {
+  const log = join(pkg, 'new-function.txt');
+  const hook = join(pkg, 'count-new-function.cjs');
+  await writeFile(
+    hook,
+    `const fs = require('node:fs'); const F = globalThis.Function; let n = 0;
+globalThis.Function = new Proxy(F, { construct: (target, args) => (n++, Reflect.construct(target, args)), apply: (target, self, args) => (n++, Reflect.apply(target, self, args)) });
+process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, String(n)));`,
+  );
+  const out = join(pkg, 'out-fn');
+  await run(
+    process.execPath,
+    ['--require', hook, join(pkg, 'bin', 'pveaudit.js'), 'render', SAMPLE, '--out', out, '--format', 'json'],
+    {
+      cwd: pkg,
+      env: { ...process.env, PVEAUDIT_FROM_SOURCE: '' },
+    },
+  );
+  t.deepEqual(await readdir(out), ['report.json']);
+  t.is(await readFile(log, 'utf8'), '0');
+});
+
+test('the bundle is pure ASCII (one non-ASCII character makes V8 hold all of it as a two-byte string)', async (t) => {
+  const bundle = await readFile(join(pkg, 'dist', 'main.cjs'), 'utf8');
+  const at = bundle.search(/[^\0-\x7f]/);
+  t.is(at, -1, `non-ASCII at ${at}: ${JSON.stringify(bundle.slice(Math.max(0, at - 40), at + 10))}`);
+});
+
 test('the code cache fits the bundle and a plain Node (a rejected cache would compile it all again)', async (t) => {
   // in a fresh process: V8 rejects a cache made under other flags, and this test runner adds some
   const { stdout } = await run(process.execPath, [
