@@ -6,9 +6,9 @@
 #   ANSIBLE_SIZES="1 10" (default: 1 10; empty skips Ansible). Labs come up UP_PARALLEL (default 8) at
 #   a time, sharing their keys, certificates and compiled ruleset (LAB_SHARED, see test/lab/lab.sh).
 #   For every size it also prints what bounds the wall time on this machine: all cores' CPU over the run
-#   (/proc/stat), pveaudit's share and the rest (the lab nodes: sshd, stand-ins, tcpdump, curl, TLS
-#   servers; and anything else running), as the least wall time each needs (pveaudit on one core, the
-#   rest on all cores), and total / cores plus the probe window (curl waiting, no CPU); and pveaudit's
+#   (/proc/stat) split into pveaudit's, the lab nodes' (every process in their namespaces: sshd and what
+#   its sessions ran) and other work's, as the least wall time each needs (pveaudit on one core, the
+#   others on all cores), and total / cores plus the probe window (curl waiting, no CPU); and pveaudit's
 #   CPU per extra host, (CPU(N) - CPU(1)) / (N - 1).
 #   NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the pveaudit runs; KEEP_OUT=DIR keeps the reports.
 set -euo pipefail
@@ -65,6 +65,28 @@ AUDIT_FILE=$AUDIT
 HZ=$(getconf CLK_TCK)
 CORES=$(nproc)
 busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }'; } # reads /proc/stat's first line
+# CPU ticks of every process in the fleet labs' network namespaces (pa-fl*): their own time and that of
+# the children they reaped (cutime/cstime), so sshd's listener carries its finished sessions and the
+# stand-ins, curl and tcpdump they ran. A process that outlives its session is reparented outside the
+# lab and uncounted (at most a tcpdump's exit).
+lab_ticks() {
+  node -e '
+    const fs = require("node:fs");
+    const ns = new Set();
+    for (const n of fs.readdirSync("/run/netns")) if (n.startsWith("pa-fl")) ns.add(`net:[${fs.statSync(`/run/netns/${n}`).ino}]`);
+    let ticks = 0;
+    for (const pid of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!ns.has(fs.readlinkSync(`/proc/${pid}/ns/net`))) continue;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // utime stime cutime cstime: 12th-15th
+        ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      } catch {} // gone meanwhile
+    }
+    console.log(ticks);
+  '
+}
 # The shortest probe step among a run's hosts (its manifest's start and end): curl waiting on the
 # flows' connect timeouts, which no CPU shortens; the shortest is the least delayed by the load.
 probe_window() {
@@ -80,40 +102,45 @@ probe_window() {
     console.log(Number.isFinite(best) ? best : 0);
   ' "$1"
 }
-# What bounds a size's wall time: the machine's CPU over the run split into pveaudit's and the rest,
-# each as the wall time it needs at the least (pveaudit's on one core: its work is one thread, bar
-# GC and file I/O; the rest on all cores), and total / cores + the probe window: the wall time if all
-# the CPU ran on all cores and none of it overlapped curl's waiting. Printed next to the 2x target.
-declare -A MACHINE_CPU PROBE
+# What bounds a size's wall time: the machine's CPU over the run split into pveaudit's, the lab nodes'
+# and other work's, each as the wall time it needs at the least (pveaudit's on one core: its work is
+# one thread, bar GC and file I/O; the others on all cores), and total / cores + the probe window: the
+# wall time if all of that CPU ran on all cores and none of it overlapped curl's waiting.
+declare -A MACHINE_CPU LAB_CPU PROBE
 bound() { # N WALL PVEAUDIT_CPU
-  local n=$1 wall=$2 own=$3 total=${MACHINE_CPU[$1]} rest est1 est2 estimate
-  rest=$(echo "$total - $own" | bc -l)
-  est1=$own
-  est2=$(echo "$rest / $CORES" | bc -l)
+  local n=$1 wall=$2 own=$3 total=${MACHINE_CPU[$1]} lab=${LAB_CPU[$1]} other estimate l_own l_lab l_other
+  other=$(echo "$total - $own - $lab" | bc -l)
   estimate=$(echo "$total / $CORES + ${PROBE[$n]}" | bc -l)
-  printf '    machine CPU %.2f s = pveaudit %.2f s + the rest %.2f s (lab nodes: sshd, stand-ins, tcpdump, curl; other work)\n' \
-    "$total" "$own" "$rest"
-  printf '    least wall: pveaudit on 1 core %.2f s, the rest on %d cores %.2f s; total / cores + probe window %.2f s = %.2f s\n' \
-    "$est1" "$CORES" "$est2" "${PROBE[$n]}" "$estimate"
-  printf '    wall %.2f s (%.2fx the estimate)' "$wall" "$(echo "$wall / $estimate" | bc -l)"
+  l_own=$own l_lab=$(echo "$lab / $CORES" | bc -l) l_other=$(echo "$other / $CORES" | bc -l)
+  printf '    machine CPU %.2f s = pveaudit %.2f s + the lab nodes %.2f s (sshd, stand-ins, curl, tcpdump) + other work %.2f s\n' \
+    "$total" "$own" "$lab" "$other"
+  printf '    least wall: pveaudit on 1 core %.2f s, the lab nodes on %d cores %.2f s, other work %.2f s;\n' \
+    "$l_own" "$CORES" "$l_lab" "$l_other"
+  printf '      total / cores + probe window %.2f s = %.2f s; wall %.2f s (%.2fx that)' \
+    "${PROBE[$n]}" "$estimate" "$wall" "$(echo "$wall / $estimate" | bc -l)"
   [ -z "${MED_WALL[pveaudit-1-nodes-forks-1]:-}" ] ||
     printf ', target 2x one node %.2f s' "$(echo "2 * ${MED_WALL[pveaudit-1-nodes-forks-1]}" | bc -l)"
-  if [ "$(echo "$est2 > $est1" | bc -l)" = 1 ]; then
-    echo ": bound by the rest (the lab nodes' CPU on these $CORES cores), not by pveaudit"
-  else
-    echo ": bound by pveaudit's own CPU"
+  echo
+  local by="pveaudit's own CPU"
+  if [ "$(echo "$l_lab >= $l_own && $l_lab >= $l_other" | bc -l)" = 1 ]; then
+    by="the lab nodes' CPU on the same $CORES cores, not pveaudit"
+  elif [ "$(echo "$l_other >= $l_own" | bc -l)" = 1 ]; then
+    by="other work on the machine, not pveaudit"
   fi
+  echo "    bound by $by"
 }
 
 echo "fleet (load average $(loadavg)):"
 for n in "${SIZES[@]}"; do
   inventory "$n"
   # exit 2 (a host incomplete) is counted below, not a failed benchmark
+  lab0=$(lab_ticks)
   # /proc/stat is read right before and after the run, inside the timed command
   measure "pveaudit-$n-nodes-forks-$n" 1 bash -c 'head -1 /proc/stat >"$0.0"; node '"${NODE_FLAGS:-}"' bin/pveaudit.js "$@"
     rc=$?; head -1 /proc/stat >"$0.1"; [ $rc -le 2 ]' "$W/stat$n" \
     run -i "$W/inv$n.yml" -a "$AUDIT_FILE" --known-hosts "$W/kh$n" --out "$W/out$n" --format json --forks "$n"
   MACHINE_CPU[$n]=$(echo "($(busy_ticks <"$W/stat$n.1") - $(busy_ticks <"$W/stat$n.0")) / $HZ" | bc -l)
+  LAB_CPU[$n]=$(echo "($(lab_ticks) - $lab0) / $HZ" | bc -l)
   ok=$(grep -l '"status": "complete"' "$W"/out"$n"/*/latest/report.json 2>/dev/null | wc -l)
   echo "    $ok of $n reports complete"
   [ "$ok" = "$n" ] || grep -h 'incomplete\|failed' "$BENCH_LOG" | tail -5 | sed 's/^/    /'

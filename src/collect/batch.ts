@@ -16,15 +16,25 @@ export function newNonce(): string {
 }
 
 // Each part's exit status is printed after it: `$?` of a `{ ...; }` group is its command's.
-export function buildBatch(commands: readonly string[], nonce = newNonce()): Batch {
+// `after[i] = j` runs part i only if part j exited 0 (a chain such as mkdir -> tcpdump -> wait for it);
+// a part left out prints no markers at all, so it reads as never begun.
+export function buildBatch(
+  commands: readonly string[],
+  nonce = newNonce(),
+  after: readonly (number | null)[] = [],
+): Batch {
   if (!/^pveaudit-[0-9a-f]{32}$/.test(nonce)) throw new Error(`not a batch nonce: ${nonce}`);
-  const parts = commands.map((cmd, i) =>
-    [
+  const parts = commands.map((cmd, i) => {
+    const dep = after[i] ?? null;
+    if (dep !== null && !(Number.isInteger(dep) && dep >= 0 && dep < i))
+      throw new Error(`part ${i} cannot wait for ${dep}`);
+    const body = [
       `printf '%s ${i} begin\\n' ${nonce}; printf '%s ${i} begin\\n' ${nonce} >&2`,
       `{ ${cmd}\n}`,
-      `c=$?; printf '\\n%s ${i} end %s\\n' ${nonce} "$c"; printf '\\n%s ${i} end %s\\n' ${nonce} "$c" >&2`,
-    ].join('\n'),
-  );
+      `c=$?; s${i}=$c; printf '\\n%s ${i} end %s\\n' ${nonce} "$c"; printf '\\n%s ${i} end %s\\n' ${nonce} "$c" >&2`,
+    ].join('\n');
+    return dep === null ? body : `if [ "$s${dep}" = 0 ]; then\n${body}\nfi`;
+  });
   return { nonce, command: parts.join('\n') };
 }
 
@@ -40,7 +50,7 @@ function frames(buf: Buffer, nonce: string, count: number): Map<number, Frame> {
   for (let i = 0; i < count; i++) {
     const begin = Buffer.from(`${nonce} ${i} begin\n`);
     const b = buf.indexOf(begin, at);
-    if (b < 0) break;
+    if (b < 0) continue; // left out (its chain broke) or never reached
     const start = b + begin.length;
     const endMark = Buffer.from(`\n${nonce} ${i} end `);
     const e = buf.indexOf(endMark, start);

@@ -1,4 +1,5 @@
-import { fillTokens, isPid, isTmpDir } from '../plan/catalogue.js';
+import { randomInt } from 'node:crypto';
+import { fillTokens, isPid } from '../plan/catalogue.js';
 import type { PlanStep } from '../plan/types.js';
 import { buildBatch, splitBatch } from './batch.js';
 import { failure, type RunContext, record, stopped } from './context.js';
@@ -15,79 +16,72 @@ export interface CaptureState {
   cleaned?: boolean;
 }
 
-// tcpdump takes a moment to open the bridge; each poll is one short round trip.
-const POLL_MS = 50;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const byId = (steps: PlanStep[], id: string) => steps.find((s) => s.id === id) as PlanStep;
 
-async function exec(ctx: RunContext, command: string, timeoutSec: number): Promise<ExecResult> {
-  return ctx.session.exec(command, { timeoutSec, signal: ctx.signal });
+// The capture directory's name, drawn here (as mktemp would on the node) so that the whole start
+// needs no answer from the node before tcpdump runs.
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export function drawTmpDir(): string {
+  return `/tmp/pveaudit.${Array.from({ length: 6 }, () => ALNUM[randomInt(ALNUM.length)]).join('')}`;
 }
 
-// mktemp, start tcpdump in the background, then wait until it says "listening on". `first` (the
-// sweep of earlier runs' leftovers) runs ahead of mktemp in the same round trip.
+// One round trip, chained on the node: `first` (the sweep of earlier runs' leftovers), the directory,
+// tcpdump in the background, then the wait until it says "listening on". Each part is recorded as
+// its own step; a part whose predecessor failed never runs.
 export async function startCapture(
   ctx: RunContext,
   steps: PlanStep[],
   state: CaptureState,
   first: PlanStep[] = [],
 ): Promise<void> {
-  const mk = byId(steps, 'capture-tmpdir');
-  let t0 = new Date();
-  for (const s of [...first, mk]) ctx.onEvent({ step: s.id, state: 'running' });
-  let made: ExecResult;
-  if (first.length > 0) {
-    const batch = buildBatch([...first.map((s) => s.command), mk.command]);
-    const timeoutSec = [...first, mk].reduce((sum, s) => sum + s.timeoutSec, 0);
-    const parts = splitBatch(
-      await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal }),
-      batch,
-      first.length + 1,
-    );
-    for (const [i, s] of first.entries()) await keep(ctx, s, t0, parts[i] as ExecResult);
-    made = parts[first.length] as ExecResult;
-  } else {
-    made = await exec(ctx, mk.command, mk.timeoutSec);
-  }
-  const dir = made.stdout.toString().trim();
+  const chain = [byId(steps, 'capture-tmpdir'), byId(steps, 'capture-start'), byId(steps, 'capture-listening')];
+  const dir = drawTmpDir();
+  const [mk, start, listen] = chain.map((s) => ({ ...s, command: fillTokens(s.command, { dir }) })) as [
+    PlanStep,
+    PlanStep,
+    PlanStep,
+  ];
+  const all = [...first, mk, start, listen];
+  const n = first.length;
+  const t0 = new Date();
+  for (const s of all) ctx.onEvent({ step: s.id, state: 'running' });
+  // Named before the node confirms it: an interrupted start is still cleaned up (the cleanup
+  // removes only a directory that carries pveaudit's marker, and finds tcpdump's PID in it).
+  state.dir = dir;
+  const batch = buildBatch(
+    all.map((s) => s.command),
+    undefined,
+    all.map((_, i) => (i > n ? i - 1 : null)),
+  );
+  const timeoutSec = all.reduce((sum, s) => sum + s.timeoutSec, 0);
+  const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
+  const parts = splitBatch(r, batch, all.length);
+  for (const [i, s] of first.entries()) await keep(ctx, s, t0, parts[i] as ExecResult);
+  const [made, started, heard] = parts.slice(n) as [ExecResult, ExecResult, ExecResult];
+
+  const printed = made.stdout.toString().trim();
   const full = /No space left on device/.test(made.stderr.toString());
   const mkError = full
     ? "the node's /tmp is full (No space left on device): no capture was taken"
-    : (failure(made, mk.timeoutSec) ?? (isTmpDir(dir) ? null : `mktemp printed "${dir}"`));
-  if (!mkError) state.dir = dir;
+    : (failure(made, mk.timeoutSec) ?? (printed === dir ? null : `mkdir printed "${printed}"`));
+  // Refused by the node (not cut short): nothing of this run's is there to clean up.
+  if (mkError && made.code !== null) state.dir = null;
   record(ctx, mk, t0, made, { error: mkError });
   if (mkError || stopped(ctx)) return;
 
-  const start = byId(steps, 'capture-start');
-  const command = fillTokens(start.command, { dir });
-  t0 = new Date();
-  ctx.onEvent({ step: start.id, state: 'running' });
-  const started = await exec(ctx, command, start.timeoutSec);
   const pid = started.stdout.toString().trim();
   const startError = failure(started, start.timeoutSec) ?? (isPid(pid) ? null : `no PID from the shell: "${pid}"`);
   if (!startError) state.pid = pid;
-  record(ctx, { ...start, command }, t0, started, { error: startError });
+  record(ctx, start, t0, started, { error: startError });
   if (startError) return;
 
-  const listen = byId(steps, 'capture-listening');
-  const cat = fillTokens(listen.command, { dir });
-  t0 = new Date();
-  ctx.onEvent({ step: listen.id, state: 'running' });
-  const deadline = Date.now() + 10_000;
-  let last: ExecResult | null = null;
-  while (!stopped(ctx) && Date.now() < deadline) {
-    last = await exec(ctx, cat, listen.timeoutSec);
-    if (last.stdout.toString().includes('listening on')) break;
-    // tcpdump gave up (bad interface, no permission): its message is in the log already.
-    if (/tcpdump: |packets? captured/.test(last.stdout.toString())) break;
-    await sleep(POLL_MS);
-  }
-  const log = last?.stdout.toString() ?? '';
-  state.listening = log.includes('listening on');
+  const log = heard.stdout.toString();
+  state.listening = heard.code === 0 && log.includes('listening on');
   const error = state.listening
     ? null
-    : `tcpdump is not capturing: ${log.trim().split('\n')[0] || 'no "listening on" within 10 s'}`;
-  record(ctx, { ...listen, command: cat }, t0, last, { error });
+    : (failure(heard, listen.timeoutSec) ??
+      `tcpdump is not capturing: ${log.trim().split('\n')[0] || 'no "listening on" within 10 s'}`);
+  record(ctx, listen, t0, heard, { error });
 }
 
 // tcpdump's last words: "1 packet captured" or "3 packets captured".

@@ -8,9 +8,8 @@ import type { StepResult } from '../schema/manifest.js';
 import { type CaptureState, finishCapture, startCapture } from './capture.js';
 import { cleanupNode } from './cleanup.js';
 import { type RunContext, type StepEvent, stopped } from './context.js';
-import { runPool } from './pool.js';
 import type { SshSession } from './ssh.js';
-import { runFileBatch, runStep } from './steps.js';
+import { type Kept, keepBatch, runBatch, runLanes, runStep, sendBatch } from './steps.js';
 
 export interface CollectInput {
   session: SshSession;
@@ -170,13 +169,14 @@ function notRun(plan: Plan, results: StepResult[]): StepResult[] {
     }));
 }
 
-// The reads: every fact at once (the /etc/pve files as one batch). `beforeProbes` settles with a
-// provisional plan (the node's name and its backend; no guests yet) once the ruleset is read: that
-// needs host.fw (which backend) and a sign that the node runs Proxmox, not `pct list` or `qm list`,
-// which are slow on a real node (Perl, a status query per guest) and which the probes do not need:
-// a probe names its guest itself, and one that is not running fails its own probe (the analysis
-// says why, from the guest lists). `done` settles when every read is in, the guests' too, which
-// start once both lists are.
+// The reads, in few round trips. The first batch brings what the probes wait for: the hostname, the
+// /etc/pve files and pveversion (a Proxmox tool that ran is sign enough that the node is one); the
+// lists and pve-firewall's views come meanwhile in two lanes. `beforeProbes` settles with a
+// provisional plan (the node's name and its backend; no guests yet) once the ruleset is read: not
+// `pct list` or `qm list`, slow on a real node (Perl, a status query per guest), which the probes do
+// not need: a probe names its guest itself, and one that is not running fails its own probe (the
+// analysis says why, from the guest lists). `done` settles when every read is in, the guests' too,
+// which start once both lists are.
 function readNode(
   ctx: RunContext,
   facts: PlanStep[],
@@ -185,61 +185,54 @@ function readNode(
   learned: (notProxmox: boolean, d: Discovery | null) => Plan,
 ): { beforeProbes: Promise<Plan | null>; done: Promise<void> } {
   const out: Record<string, string> = {};
-  const hostname = facts.find((s) => s.id === 'hostname');
-  const hostnameRun = hostname ? runStep(ctx, hostname) : Promise.resolve(null);
-  const node = hostnameRun.then((h) => {
-    out.hostname = h?.stdout ?? '';
-    return h && !h.result.error ? nodeName(h.stdout) : null;
+  const keepOut = (s: PlanStep, k: Kept) => {
+    out[s.id] = k.result.error || k.result.absent ? '' : k.stdout;
+  };
+  const byId = (id: string) => facts.filter((s) => s.id === id);
+  const gating = [...byId('hostname'), ...facts.filter((s) => s.kind === 'file'), ...byId('pveversion')];
+  // pct list and qm list first in their lanes: the guests' reads wait for them
+  const rest = facts.filter((s) => !gating.includes(s)).sort((a, b) => Number(isList(b)) - Number(isList(a)));
+  let node: string | null = null;
+  const firstDone = runBatch(ctx, gating, {
+    pvePathOf: (s) => (s.pvePath === 'local/host.fw' && node ? `nodes/${node}/host.fw` : undefined),
+    onKept: (s, k) => {
+      keepOut(s, k);
+      if (s.id === 'hostname' && !k.result.error) node = nodeName(k.stdout);
+    },
   });
-  const commands = facts.filter((s) => s.kind !== 'file' && s !== hostname);
-  const files = facts.filter((s) => s.kind === 'file');
+  const restDone = runLanes(ctx, rest, Math.min(2, parallel), keepOut);
   // A Proxmox tool that ran (pveversion) is sign enough to go on; only `pct list` failing with 127
   // makes the node "not Proxmox", so without that sign the answer waits for pct list.
-  let proxmoxSign = () => {};
-  const proxmoxKnown = new Promise<void>((resolve) => {
-    proxmoxSign = resolve;
-  });
-  const commandsDone = runPool(
-    commands,
-    parallel,
-    async (s) => {
-      const done = await runStep(ctx, s);
-      out[s.id] = done.result.error || done.result.absent ? '' : done.stdout;
-      if ((s.id === 'pveversion' && done.result.exitCode === 0) || s.id === 'pct-list') proxmoxSign();
-    },
-    () => stopped(ctx),
-  ).finally(() => proxmoxSign());
-  const filesDone = runFileBatch(ctx, files, async (s) => {
-    const n = await node;
-    return s.pvePath === 'local/host.fw' && n ? `nodes/${n}/host.fw` : undefined;
-  }).then((done) => {
-    for (const [i, d] of done.entries()) {
-      const s = files[i] as PlanStep;
-      out[s.id] = d.result.error || d.result.absent ? '' : d.stdout;
-    }
-  });
+  const proxmoxKnown = firstDone.then(() =>
+    ctx.results.find((r) => r.id === 'pveversion')?.exitCode === 0 ? undefined : restDone,
+  );
   const pctListMissing = () => ctx.results.find((r) => r.id === 'pct-list')?.exitCode === 127;
 
+  // The ruleset is read ahead, as if host.fw said iptables (Proxmox's default backend): kept once it
+  // does, dropped unread for nftables (its own reads follow) or for a node that is not Proxmox.
+  const ahead = provisional({ node: '', lxc: [], qemu: [], nftables: false }).steps.filter(
+    (s) => s.phase === 'ruleset',
+  );
+  const aheadSent = sendBatch(ctx, ahead);
+
   const beforeProbes = (async (): Promise<Plan | null> => {
-    const [n] = await Promise.all([node, filesDone, proxmoxKnown]);
-    if (!n || stopped(ctx) || pctListMissing()) return null;
+    await Promise.all([firstDone, proxmoxKnown]);
+    if (!node || stopped(ctx) || pctListMissing()) return null;
     const early = provisional({
-      node: n,
+      node,
       lxc: [],
       qemu: [],
       nftables: hostUsesNftables(out['pve/local/host.fw'] ?? ''),
     });
-    await runPool(
-      early.steps.filter((s) => s.phase === 'ruleset'),
-      parallel,
-      (s) => runStep(ctx, s),
-      () => stopped(ctx),
-    );
+    const ruleset = early.steps.filter((s) => s.phase === 'ruleset');
+    const same = ruleset.length === ahead.length && ruleset.every((s, i) => s.command === ahead[i]?.command);
+    if (same) await keepBatch(ctx, ruleset, await aheadSent);
+    else await runBatch(ctx, ruleset);
     return early;
   })();
 
   const guests = (async () => {
-    await Promise.all([node, commandsDone, filesDone]);
+    await Promise.all([firstDone, restDone]);
     const pctList = ctx.results.find((r) => r.id === 'pct-list');
     if (pctList?.exitCode === 127) {
       pctList.error = NOT_PROXMOX;
@@ -256,20 +249,21 @@ function readNode(
     if (!discovery) return;
     const guestSteps = learned(false, discovery).steps.filter((s) => s.phase === 'guests');
     await Promise.all([
-      runFileBatch(
+      runBatch(
         ctx,
         guestSteps.filter((s) => s.kind === 'file'),
       ),
-      runPool(
+      runLanes(
+        ctx,
         guestSteps.filter((s) => s.kind !== 'file'),
         Math.max(1, parallel - 1),
-        (s) => runStep(ctx, s),
-        () => stopped(ctx),
       ),
     ]);
   })();
-  return { beforeProbes, done: Promise.all([beforeProbes, guests]).then(() => undefined) };
+  return { beforeProbes, done: Promise.all([beforeProbes, guests, aheadSent]).then(() => undefined) };
 }
+
+const isList = (s: PlanStep) => s.id === 'pct-list' || s.id === 'qm-list';
 
 // The manifest lists steps in the plan's order, whatever order the pipeline finished them in. Sorted
 // in place: the outcome holds this very array, and the final cleanup's result joins it afterwards.

@@ -18,28 +18,69 @@ export async function runStep(
   return { result: await keep(ctx, step, startedAt, r, opts.pvePath), stdout: r.stdout.toString('utf8') };
 }
 
-// Many file steps in one round trip (see batch.ts): each is still recorded as its own step with its
-// own command, exit status and evidence file. `pvePathOf` may wait (host.fw is stored under the node's
-// name, which the hostname step tells).
-export async function runFileBatch(
+export interface Kept {
+  result: StepResult;
+  stdout: string;
+}
+
+// Many steps in one round trip (see batch.ts): each is still recorded as its own step with its own
+// command, exit status and evidence. `pvePathOf` may rename a file's evidence (host.fw is stored
+// under the node's name); `onKept` sees each part as soon as it is kept, in order, so a later part's
+// name can depend on an earlier part (the hostname).
+export async function runBatch(
   ctx: RunContext,
   steps: readonly PlanStep[],
-  pvePathOf: (s: PlanStep) => Promise<string | undefined> = async () => undefined,
-): Promise<{ result: StepResult; stdout: string }[]> {
+  opts: { pvePathOf?: (s: PlanStep) => string | undefined; onKept?: (s: PlanStep, k: Kept) => void } = {},
+): Promise<Kept[]> {
   if (steps.length === 0 || stopped(ctx)) return [];
-  const startedAt = new Date();
   for (const s of steps) ctx.onEvent({ step: s.id, state: 'running' });
+  return keepBatch(ctx, steps, await sendBatch(ctx, steps), opts);
+}
+
+export interface SentBatch {
+  startedAt: Date;
+  parts: ExecResult[];
+}
+
+// Runs a batch without recording anything yet: a read made ahead of the answer that decides whether
+// it belongs to the plan (the iptables ruleset, before host.fw says which backend) is kept only if it does.
+export async function sendBatch(ctx: RunContext, steps: readonly PlanStep[]): Promise<SentBatch> {
+  const startedAt = new Date();
   const batch = buildBatch(steps.map((s) => s.command));
   const timeoutSec = steps.reduce((sum, s) => sum + s.timeoutSec, 0);
   const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
-  const parts = splitBatch(r, batch, steps.length);
-  const out: { result: StepResult; stdout: string }[] = [];
+  return { startedAt, parts: splitBatch(r, batch, steps.length) };
+}
+
+export async function keepBatch(
+  ctx: RunContext,
+  steps: readonly PlanStep[],
+  sent: SentBatch,
+  opts: { pvePathOf?: (s: PlanStep) => string | undefined; onKept?: (s: PlanStep, k: Kept) => void } = {},
+): Promise<Kept[]> {
+  const out: Kept[] = [];
   for (const [i, step] of steps.entries()) {
-    const part = parts[i] as ExecResult;
-    const result = await keep(ctx, step, startedAt, part, await pvePathOf(step));
-    out.push({ result, stdout: part.stdout.toString('utf8') });
+    const part = sent.parts[i] as ExecResult;
+    const result = await keep(ctx, step, sent.startedAt, part, opts.pvePathOf?.(step));
+    const kept = { result, stdout: part.stdout.toString('utf8') };
+    opts.onKept?.(step, kept);
+    out.push(kept);
   }
   return out;
+}
+
+// Steps dealt round-robin into `lanes` batches that run side by side, one channel each: slow
+// commands on a real node (pct, qm and pve-firewall are Perl) overlap, and a node with thirty guests
+// still costs a few sessions, not ninety. Steps listed first start first in their lane.
+export async function runLanes(
+  ctx: RunContext,
+  steps: readonly PlanStep[],
+  lanes: number,
+  onKept?: (s: PlanStep, k: Kept) => void,
+): Promise<void> {
+  const n = Math.max(1, Math.min(lanes, steps.length));
+  const dealt = Array.from({ length: n }, (_, lane) => steps.filter((_, i) => i % n === lane));
+  await Promise.all(dealt.map((lane) => runBatch(ctx, lane, { onKept })));
 }
 
 // Every text that becomes evidence is redacted first (guest configs carry cipassword hashes,

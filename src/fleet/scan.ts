@@ -8,24 +8,40 @@ import { worstFirst, worstSeverity } from './order.js';
 
 const OUTPUTS = ['report.html', 'report.pdf', 'report.md', 'report.json'];
 
+// Hosts read at once: the index is written after a run's last host, so its wall time is the run's;
+// bounded, so a directory of thousands of hosts does not hold thousands of report texts at once.
+const PARALLEL = 16;
+
 // Reads REPORTS_DIR/<host>/<run>/ and returns the newest run of every host, worst first.
 export async function scanReports(root: string, opts: { now: Date; maxAgeHours: number }): Promise<FleetIndex> {
-  const hosts: FleetHost[] = [];
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    if (!e.isDirectory() || e.name.startsWith('.')) continue;
-    const runs = await listRuns(join(root, e.name));
-    if (runs.length === 0) continue;
-    const latest = await readlink(join(root, e.name, LATEST)).catch(() => null);
+  const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  const found = await mapLimit(names, PARALLEL, async (host) => {
+    const runs = await listRuns(join(root, host));
+    if (runs.length === 0) return null;
+    const latest = await readlink(join(root, host, LATEST)).catch(() => null);
     const newest = latest && runs.includes(latest) ? latest : (runs.at(-1) as string);
-    hosts.push(await describe(root, e.name, newest, runs.length, opts));
-  }
+    return describe(root, host, newest, runs.length, opts);
+  });
   return {
     schemaVersion: '1',
     generatedAt: opts.now.toISOString(),
     maxAgeHours: opts.maxAgeHours,
-    hosts: hosts.sort(worstFirst),
+    hosts: found.filter((h): h is FleetHost => h !== null).sort(worstFirst),
   };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 async function describe(
@@ -36,11 +52,21 @@ async function describe(
   opts: { now: Date; maxAgeHours: number },
 ): Promise<FleetHost> {
   const dir = `${host}/${run}`;
+  // One listing of the run directory answers which outputs exist (a symlink is followed, as stat would).
+  const listing = await readdir(join(root, host, run), { withFileTypes: true }).catch(() => []);
+  const isFile = async (name: string) => {
+    const e = listing.find((x) => x.name === name);
+    if (!e) return false;
+    if (e.isFile()) return true;
+    return e.isSymbolicLink() && Boolean((await stat(join(root, host, run, name)).catch(() => null))?.isFile());
+  };
+  const summaries = listing
+    .map((e) => e.name)
+    .filter((n) => /-summary\.(md|pdf)$/.test(n))
+    .sort();
   const links: FleetHost['links'] = [];
-  for (const name of [...OUTPUTS, ...(await summaries(join(root, host, run)))]) {
-    if ((await stat(join(root, host, run, name)).catch(() => null))?.isFile())
-      links.push({ name, href: `${dir}/${name}` });
-  }
+  for (const name of [...OUTPUTS, ...summaries]) if (await isFile(name)) links.push({ name, href: `${dir}/${name}` });
+  const hasSignatures = listing.some((e) => e.name === 'signatures' && (e.isDirectory() || e.isSymbolicLink()));
   const empty = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as FleetHost['summary'];
   const base: FleetHost = {
     host,
@@ -57,9 +83,11 @@ async function describe(
     stale: false,
     attention: true,
     runs,
-    signatures: (await readdir(join(root, host, run, 'signatures')).catch(() => [] as string[])).filter((n) =>
-      n.endsWith('.sig'),
-    ).length,
+    signatures: hasSignatures
+      ? (await readdir(join(root, host, run, 'signatures')).catch(() => [] as string[])).filter((n) =>
+          n.endsWith('.sig'),
+        ).length
+      : 0,
     links,
   };
   const text = await readFile(join(root, host, run, 'report.json'), 'utf8').catch(() => null);
@@ -95,8 +123,4 @@ async function describe(
     stale,
     attention: stale || r.status !== 'complete',
   };
-}
-
-async function summaries(dir: string): Promise<string[]> {
-  return (await readdir(dir).catch(() => [] as string[])).filter((n) => /-summary\.(md|pdf)$/.test(n)).sort();
 }

@@ -99,6 +99,7 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
   const { bridge } = capture;
   const pcap = `${TMPDIR_TOKEN}/capture.pcap`;
   const log = `${TMPDIR_TOKEN}/tcpdump.err`;
+  const pidFile = `${TMPDIR_TOKEN}/tcpdump.pid`;
   const step = (id: string, phase: Phase, command: string, timeoutSec = 10): PlanStep => ({
     id,
     kind: 'capture',
@@ -107,19 +108,31 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
     timeoutSec,
     readOnly: true,
   });
-  // nohup + redirections + & so the SSH channel returns at once; $! is timeout's PID, which forwards
-  // SIGINT to tcpdump. The capture is bounded on the node by timeout and by -c.
+  // nohup + redirections + & so the part returns at once; $! is timeout's PID, which forwards SIGINT
+  // to tcpdump, and is also kept in the directory for a cleanup that never saw it (an interrupted
+  // start). The capture is bounded on the node by timeout and by -c.
   const tcpdump = [
     'nohup',
     ...['timeout', `--kill-after=${KILL_AFTER}`, capture.seconds],
     ...['tcpdump', '-i', bridge, '-n', '--immediate-mode', '-U', '-c', capture.maxPackets, '-w', pcap],
     ...captureFilter(capture.hosts),
   ];
+  // The three start steps run as one chained batch (collect/capture.ts): the directory's name is
+  // chosen by pveaudit, so nothing has to come back from the node before tcpdump starts.
   return {
     start: [
-      step('capture-tmpdir', 'capture-start', timed(10, ['sh', '-c', MKTEMP_SCRIPT])),
-      step('capture-start', 'capture-start', `${joinArgv(tcpdump)} > ${log} 2>&1 < /dev/null & echo $!`),
-      step('capture-listening', 'capture-start', timed(10, ['cat', '--', log])),
+      step('capture-tmpdir', 'capture-start', timed(10, ['sh', '-c', MKDIR_SCRIPT])),
+      step(
+        'capture-start',
+        'capture-start',
+        `${joinArgv(tcpdump)} > ${log} 2>&1 < /dev/null & echo $! > ${pidFile}; echo $!`,
+      ),
+      step(
+        'capture-listening',
+        'capture-start',
+        timed(LISTEN_WAIT + 2, ['sh', '-c', waitListening(log)]),
+        LISTEN_WAIT + 2,
+      ),
     ],
     // The stop steps and the cleanup run as one batch (one round trip, see collect/batch.ts); each is
     // still recorded on its own.
@@ -129,7 +142,7 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
       step(
         'capture-stop',
         'capture-stop',
-        timed(20, ['sh', '-c', `${captured(log)} || kill -INT ${PID_TOKEN}; ${waitCaptured(log, 10)}`]),
+        timed(20, ['sh', '-c', `${capturedFn(log)} captured || kill -INT ${PID_TOKEN}; ${waitCaptured(10)}`]),
         20,
       ),
       step('capture-log', 'capture-stop', timed(10, ['cat', '--', log])),
@@ -140,10 +153,25 @@ export function captureSteps(capture: NonNullable<AuditFile['capture']>): { star
 }
 
 // tcpdump's last words ("1 packet captured", "3 packets captured") are in its log once it has flushed.
-const captured = (log: string) => `grep -qsE 'packets? captured' ${log}`;
+// Read by the shell itself: no process per poll.
+const capturedFn = (log: string) =>
+  `captured() { while IFS= read -r l; do case $l in *'packet captured'*|*'packets captured'*) return 0;; esac; done 2>/dev/null < ${log}; return 1; };`;
 // Checked every 20 ms: tcpdump flushes within a few ms of SIGINT, and the run waits on this.
-const waitCaptured = (log: string, seconds: number) =>
-  `for i in $(seq ${seconds * 50}); do ${captured(log)} && break; sleep 0.02; done`;
+const waitCaptured = (seconds: number) =>
+  `i=0; while [ $i -lt ${seconds * 50} ]; do captured && break; sleep 0.02; i=$((i+1)); done`;
+
+// tcpdump says "listening on" once it has opened the bridge (tens of ms), or gives up with an error
+// ("tcpdump: vmbr9: No such device exists"); polled every 20 ms with the shell's own read (no
+// process per poll), for at most LISTEN_WAIT s. The log itself is the step's output.
+const LISTEN_WAIT = 10;
+const waitListening = (log: string) =>
+  [
+    // a cleanup that removed the directory meanwhile (an interrupted run) ends the wait at once
+    `i=0; while [ $i -lt ${LISTEN_WAIT * 50} ] && [ -f ${log} ]; do`,
+    `while IFS= read -r l; do case $l in *'listening on'*|*'tcpdump: '*|*' captured'*) i=x; break;; esac; done < ${log};`,
+    '[ "$i" = x ] && break; sleep 0.02; i=$((i+1)); done;',
+    `cat -- ${log}`,
+  ].join(' ');
 
 // Stops the capture gracefully (SIGINT to timeout(1)'s process group, which it leads: tcpdump flushes,
 // prints "packets captured" and is reaped by timeout, leaving no zombie), SIGKILL only as a fallback,
@@ -154,13 +182,20 @@ export function cleanupCommand(withPid: boolean): string {
   // Signals go out only while tcpdump has not said goodbye: after "packets captured" the process
   // group is gone and its number may have been reused by something else on the node.
   const stop = [
-    `env kill -INT -- -${PID_TOKEN} 2>/dev/null`,
-    waitCaptured(log, 3),
+    'env kill -INT -- -$p 2>/dev/null',
+    waitCaptured(3),
     'sleep 0.1',
-    `${captured(log)} || env kill -KILL -- -${PID_TOKEN} 2>/dev/null`,
+    'captured || env kill -KILL -- -$p 2>/dev/null',
   ];
-  const guarded = `${captured(log)} || { ${stop.join('; ')}; }`;
-  const script = [...(withPid ? [guarded] : []), `rm -rf -- ${TMPDIR_TOKEN}`].join('; ');
+  // Without the PID from the start step (it was interrupted), the one the start wrote next to the log.
+  const pid = withPid
+    ? `p=${PID_TOKEN};`
+    : `p=; read -r p < ${TMPDIR_TOKEN}/tcpdump.pid 2>/dev/null; case $p in ''|*[!0-9]*|0|1) p=;; esac;`;
+  const guarded = `[ -z "$p" ] || captured || { ${stop.join('; ')}; }`;
+  // Only a directory carrying pveaudit's marker is removed: the name was chosen before the node
+  // confirmed creating it.
+  const owned = `[ -f ${TMPDIR_TOKEN}/${CAPTURE_MARKER} ] && [ ! -L ${TMPDIR_TOKEN} ]`;
+  const script = `${capturedFn(log)} ${pid} ${owned} || exit 0; ${guarded}; rm -rf -- ${TMPDIR_TOKEN}`;
   return timed(20, ['sh', '-c', script]);
 }
 
@@ -170,11 +205,13 @@ export function cleanupCommand(withPid: boolean): string {
 export const CAPTURE_MARKER = '.pveaudit-capture';
 const STARTTIME = `sed 's/.*) //' /proc/$p/stat | cut -d' ' -f20`;
 // /proc/$p/stat's fields after "pid (comm) " in $1 $2 ..., read by the shell itself (no process per
-// step: mktemp is on the way to the probes); the pattern drops up to the last ") ", as STARTTIME's sed.
+// step: the directory is on the way to the probes); the pattern drops up to the last ") ", as STARTTIME's sed.
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template
 const STAT_FIELDS = 's=; read -r s 2>/dev/null < /proc/$p/stat && s=${s##*") "} && set -- $s';
-const MKTEMP_SCRIPT = [
-  'd=$(mktemp -d /tmp/pveaudit.XXXXXX) || exit 1;',
+// mkdir -m 700 of a name pveaudit drew at random (fillTokens checks it): like mktemp -d, it fails
+// rather than use anything that already exists, symlinks included.
+const MKDIR_SCRIPT = [
+  `d=${TMPDIR_TOKEN}; mkdir -m 700 -- "$d" || exit 1;`,
   'p=$$;',
   'while [ "$p" -gt 1 ]; do c=; read -r c 2>/dev/null < /proc/$p/comm; case "$c" in sshd*) break;; esac;',
   `${STAT_FIELDS} || break; p=$2; done;`,
@@ -266,7 +303,7 @@ const TMPDIR_RE = /^\/tmp\/pveaudit\.[A-Za-z0-9]{6}$/;
 const PID_RE = /^([2-9]|[1-9][0-9]{1,9})$/;
 
 // Puts the node's run-time values into a capture step's command, after checking them as strictly as
-// every other value: only what mktemp and $! can print is accepted.
+// every other value: only a directory name of mktemp's shape and a PID from $! are accepted.
 export function fillTokens(command: string, values: { dir?: string | null; pid?: string | null }): string {
   let out = command;
   if (out.includes(TMPDIR_TOKEN)) {

@@ -72,3 +72,25 @@ test('nonces are fresh per batch and only of hex digits', (t) => {
   t.regex(newNonce(), /^pveaudit-[0-9a-f]{32}$/);
   t.throws(() => buildBatch(['true'], "x'; reboot; '"), { message: /not a batch nonce/ });
 });
+
+test('a chained part runs only when the part it waits for exited 0; the others run regardless', (t) => {
+  // 0 fails, 1 waits for 0 (left out), 2 waits for 1 (left out too), 3 stands alone, 4 waits for 3
+  const batch = buildBatch(['echo zero; false', 'echo one', 'echo two', 'echo three', 'echo four'], undefined, [
+    null,
+    0,
+    1,
+    null,
+    3,
+  ]);
+  const parts = splitBatch(run(batch), batch, 5);
+  t.is(parts[0]?.stdout.toString(), 'zero\n');
+  t.is(parts[0]?.code, 1);
+  for (const i of [1, 2]) {
+    t.is(parts[i]?.code, null, `part ${i} never began`);
+    t.is(parts[i]?.stdout.length, 0);
+  }
+  t.is(parts[3]?.stdout.toString(), 'three\n');
+  t.is(parts[4]?.stdout.toString(), 'four\n');
+  t.is(parts[4]?.code, 0);
+  t.throws(() => buildBatch(['true', 'true'], undefined, [null, 1]), { message: /cannot wait for 1/ });
+});

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { runCommand } from '../../src/cli/commands/run.js';
+import { buildBatch } from '../../src/collect/batch.js';
+import { drawTmpDir } from '../../src/collect/capture.js';
+import { captureSteps, cleanupCommand, fillTokens } from '../../src/plan/catalogue.js';
 import type { Lab } from '../lab/lab.js';
 import {
   finishedRuns,
@@ -98,3 +101,30 @@ e2e('a dropped connection during the capture: cleaned up over a new connection, 
     t.true(io.stdout.some((s) => /^pve: incomplete \(E_CONNECTION: the connection was lost/.test(s)));
   });
 });
+
+// The start is one chained round trip: cut short after tcpdump started, the run never heard its PID.
+// The cleanup it then runs finds the PID in the directory, and removes only a directory that
+// carries pveaudit's marker (the name was drawn before the node confirmed making it).
+e2e(
+  'a capture start cut short: the cleanup stops tcpdump by the PID it left, and spares unmarked directories',
+  async (t) => {
+    await withLab(t, 'seed', 37, async (l) => {
+      const dir = drawTmpDir();
+      const { start } = captureSteps({ bridge: 'vmbr0', seconds: 60, maxPackets: 100, hosts: ['10.0.0.12'] });
+      const [mk, tcpdump] = start.map((s) => fillTokens(s.command, { dir })) as [string, string];
+      const started = await l.nodeExec(buildBatch([mk, tcpdump], undefined, [null, 0]).command);
+      t.is(started.code, 0, started.stderr);
+      let capture = await runningCapture(l);
+      for (let i = 0; i < 50 && !capture; i++) capture = await runningCapture(l);
+      t.is(capture?.dir, dir, 'tcpdump runs in the drawn directory');
+      const clean = await l.nodeExec(fillTokens(cleanupCommand(false), { dir }));
+      t.is(clean.code, 0, clean.stderr);
+      t.deepEqual(await leftovers(l, dir), { tcpdump: '', files: '' });
+
+      const foreign = drawTmpDir();
+      await l.nodeExec(`mkdir -m 700 ${foreign} && echo keep > ${foreign}/data`);
+      t.is((await l.nodeExec(fillTokens(cleanupCommand(false), { dir: foreign }))).code, 0);
+      t.is((await l.nodeExec(`cat ${foreign}/data; rm -rf -- ${foreign}`)).stdout, 'keep\n');
+    });
+  },
+);

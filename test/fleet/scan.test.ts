@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -120,5 +120,41 @@ test('the index of a copied fixture directory keeps its links and run count', as
   t.deepEqual(
     host?.links.map((l) => l.name),
     ['report.md', 'report.json'],
+  );
+});
+
+test('links: outputs in their fixed order, then the summaries; a symlinked output counts, a dangling one and a directory do not', async (t) => {
+  const root = reportsDir({ pve: readFileSync(join(FIXTURES, 'seed', 'report.json'), 'utf8') });
+  const run = join(root, 'pve', RUN);
+  writeFileSync(join(root, 'elsewhere.html'), '<html></html>');
+  symlinkSync(join(root, 'elsewhere.html'), join(run, 'report.html'));
+  symlinkSync(join(root, 'missing.pdf'), join(run, 'report.pdf'));
+  mkdirSync(join(run, 'report.md'));
+  writeFileSync(join(run, 'ticket-summary.md'), '#');
+  writeFileSync(join(run, 'a-summary.pdf'), '%PDF');
+  mkdirSync(join(run, 'signatures'));
+  writeFileSync(join(run, 'signatures', 'x.sig'), 'x');
+  writeFileSync(join(run, 'signatures', 'notes.txt'), 'x');
+  const [host] = (await scanReports(root, { now: NOW, maxAgeHours: 1e9 })).hosts;
+  t.deepEqual(
+    host?.links.map((l) => l.href),
+    ['report.html', 'report.json', 'a-summary.pdf', 'ticket-summary.md'].map((n) => `pve/${RUN}/${n}`),
+  );
+  t.is(host?.signatures, 1);
+});
+
+test('forty hosts read in parallel are all listed, worst first, host name breaking ties', async (t) => {
+  const seed = load('seed');
+  const reports: Record<string, string> = {};
+  for (let i = 0; i < 40; i++)
+    reports[`pve${String(i).padStart(2, '0')}`] = JSON.stringify({
+      ...seed,
+      host: { ...seed.host, name: `pve${String(i).padStart(2, '0')}` },
+    });
+  const root = reportsDir(reports);
+  const { hosts } = await scanReports(root, { now: NOW, maxAgeHours: 1e9 });
+  t.deepEqual(
+    hosts.map((h) => h.host),
+    Object.keys(reports).sort(),
   );
 });

@@ -3,6 +3,7 @@
 #
 #   lab.sh up SCENARIO [--prefix pa-x] [--index N] [--state DIR]
 #   lab.sh down [--prefix pa-x] [--state DIR]
+#   lab.sh tree SCENARIO --state DIR   (only the node's files: /etc/pve, the stand-ins; no namespaces)
 #
 # See test/lab/README.md. Needs root, iproute2, OpenSSH sshd, iptables, openssl, python3.
 # LAB_SHARED=DIR (many labs of one scenario, e.g. the fleet benchmark): the SSH keys, the CAs and
@@ -20,12 +21,13 @@ die() { echo "lab.sh: $*" >&2; exit 2; }
 usage() {
   echo "usage: lab.sh up SCENARIO [--prefix pa-x] [--index N] [--state DIR]" >&2
   echo "       lab.sh down [--prefix pa-x] [--state DIR]" >&2
+  echo "       lab.sh tree SCENARIO --state DIR" >&2
   exit 2
 }
 
 CMD=${1:-}; shift || true
 SCENARIO=
-if [ "$CMD" = up ]; then SCENARIO=${1:-}; shift || true; [ -n "$SCENARIO" ] || usage; fi
+if [ "$CMD" = up ] || [ "$CMD" = tree ]; then SCENARIO=${1:-}; shift || true; [ -n "$SCENARIO" ] || usage; fi
 P=pa-lab IDX=0 S=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -440,12 +442,36 @@ CA_CERT=$S/ca/ca.crt
 EOF
 }
 
-up() {
-  local s vmid type ip mac name ns extra
+load_scenario() {
+  local s
   read -r -a CHAIN <<<"$(scenario_chain "$SCENARIO")"
   PVE=1 PENDING=0 TLS_SERVER=lab NODE_HOSTNAME=pve INVENTORY_NAME=pve INTENT_KIND=native STOPPED= NO_RESOLVE=0 CAPTURE_BRIDGE=vmbr0
   for s in "${CHAIN[@]}"; do source "$SCEN_ROOT/$s/scenario.env"; done
   PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
+}
+
+# The node's files only, for running the stand-ins outside a lab (standins/transcript.sh): the
+# state dir gets node/ as `up` builds it, plus node/guests, the guests `up` would start
+# ("vmid name" lines: common/guests.txt without STOPPED).
+tree() {
+  local vmid type ip mac name
+  load_scenario
+  if [ -d "$S" ]; then
+    [ -e "$S/$MARKER" ] || die "refusing to reuse $S: not a lab state dir (no $MARKER)"
+    rm -rf "$S"
+  fi
+  mkdir -p "$S"/{pids,logs,tmp,guests}
+  touch "$S/$MARKER"
+  build_pve_tree
+  while read -r vmid type ip mac name; do
+    [[ " ${STOPPED:-} " = *" $vmid "* ]] || echo "$vmid $name"
+  done < <(grep -v '^#' "$SCEN_ROOT/common/guests.txt") >"$S/node/guests"
+  echo "$S"
+}
+
+up() {
+  local s vmid type ip mac name ns extra
+  load_scenario
 
   teardown
   if ip -4 -o addr show | grep -q " inet $ROOT_ADDR/30 "; then
@@ -520,5 +546,6 @@ up() {
 case "$CMD" in
   up) up ;;
   down) down ;;
+  tree) tree ;;
   *) usage ;;
 esac

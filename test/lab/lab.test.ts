@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext } from 'ava';
 import { type ExecResult, type Lab, labAvailable, labUp, sshArgs } from './lab.js';
 
@@ -20,6 +21,9 @@ function sh(file: string, args: string[]): Promise<ExecResult> {
 }
 
 const ssh = (lab: Lab, cmd: string) => sh('ssh', [...sshArgs(lab), cmd]);
+
+const LAB = fileURLToPath(new URL('.', import.meta.url));
+const withoutQmPid = (text: string) => text.replace(/^( +\d+ .{20} running +\d+ +[\d.]+ )\d+ *$/gm, '$1<pid>');
 
 const PROBE =
   'pct exec 102 -- curl -sS -o /dev/null -w "%{http_code}" --connect-timeout 3 --cacert /ssl/phoenix_ca.crt ' +
@@ -79,6 +83,13 @@ labTest('seed: configs, firewall status and the live ruleset read like Proxmox o
       (await ssh(lab, 'pct list')).stdout,
       /^VMID {7}Status {5}Lock {9}Name {16}\n(.*\n)?102 {8}running {17}traefik {13}$/m,
     );
+    // The node runs the stand-ins as standins.test.ts's look-alike namespaces do, to the byte; only
+    // VM 1001's pid in `qm list` is the kernel's choice.
+    const cases = await lab.nodeExec(`bash ${LAB}/standins/transcript.sh cases ${lab.stateDir}`, {
+      timeoutMs: 120_000,
+    });
+    t.is(cases.stderr, '');
+    t.is(withoutQmPid(cases.stdout), withoutQmPid(expected('standins/seed.txt')));
     const agent = await ssh(lab, 'qm guest exec 1001 -- hostname');
     t.deepEqual(JSON.parse(agent.stdout), { exitcode: 0, exited: 1, 'out-data': 'portainer\n' });
 

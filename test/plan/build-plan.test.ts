@@ -86,7 +86,7 @@ test('capture and probe commands carry the audit values, quoted', (t) => {
   const byId = (id: string) => buildPlan(audit, 'pve1', discovery).steps.find((s) => s.id === id)?.command;
   t.is(
     byId('capture-start'),
-    'nohup timeout --kill-after=5 15 tcpdump -i vmbr0 -n --immediate-mode -U -c 1000 -w @TMPDIR@/capture.pcap host 10.0.0.12 and host 10.0.0.101 > @TMPDIR@/tcpdump.err 2>&1 < /dev/null & echo $!',
+    'nohup timeout --kill-after=5 15 tcpdump -i vmbr0 -n --immediate-mode -U -c 1000 -w @TMPDIR@/capture.pcap host 10.0.0.12 and host 10.0.0.101 > @TMPDIR@/tcpdump.err 2>&1 < /dev/null & echo $! > @TMPDIR@/tcpdump.pid; echo $!',
   );
   t.is(
     byId('probe-traefik-to-portainer'),
@@ -102,8 +102,9 @@ test('capture and probe commands carry the audit values, quoted', (t) => {
   );
   t.is(
     byId('cleanup'),
-    // no signal once tcpdump reported "packets captured": its PID may have been reused
-    "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || { env kill -INT -- -@PID@ 2>/dev/null; for i in $(seq 150); do grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err && break; sleep 0.02; done; sleep 0.1; grep -qsE '\\''packets? captured'\\'' @TMPDIR@/tcpdump.err || env kill -KILL -- -@PID@ 2>/dev/null; }; rm -rf -- @TMPDIR@'",
+    // no signal once tcpdump reported "packets captured": its PID may have been reused; nothing
+    // removed that does not carry pveaudit's marker
+    "timeout --kill-after=5 20 sh -c 'captured() { while IFS= read -r l; do case $l in *'\\''packet captured'\\''*|*'\\''packets captured'\\''*) return 0;; esac; done 2>/dev/null < @TMPDIR@/tcpdump.err; return 1; }; p=@PID@; [ -f @TMPDIR@/.pveaudit-capture ] && [ ! -L @TMPDIR@ ] || exit 0; [ -z \"$p\" ] || captured || { env kill -INT -- -$p 2>/dev/null; i=0; while [ $i -lt 150 ]; do captured && break; sleep 0.02; i=$((i+1)); done; sleep 0.1; captured || env kill -KILL -- -$p 2>/dev/null; }; rm -rf -- @TMPDIR@'",
   );
 });
 
@@ -130,7 +131,7 @@ test('the dry run shows every command, with the conditions of node-dependent ste
   );
   t.true(
     lines.includes(
-      "timeout --kill-after=5 20 sh -c 'grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err || kill -INT <pid>; for i in $(seq 500); do grep -qsE '\\''packets? captured'\\'' <tmpdir>/tcpdump.err && break; sleep 0.02; done'",
+      "timeout --kill-after=5 20 sh -c 'captured() { while IFS= read -r l; do case $l in *'\\''packet captured'\\''*|*'\\''packets captured'\\''*) return 0;; esac; done 2>/dev/null < <tmpdir>/tcpdump.err; return 1; }; captured || kill -INT <pid>; i=0; while [ $i -lt 500 ]; do captured && break; sleep 0.02; i=$((i+1)); done'",
     ),
   );
   t.true(lines.includes('timeout --kill-after=5 60 cat -- <tmpdir>/capture.pcap'));
