@@ -2,7 +2,7 @@
 // Compiles src/ into dist/ with esbuild, so `pveaudit` starts without compiling TypeScript: one
 // CommonJS file, dist/main.cjs, and V8's code cache for it, dist/main.cjs.cache (see bin/load-dist.js:
 // Node 20 caches no compiled ES modules, and compiling the bundle cost more than a json-only render's
-// analysis). Commands are still imported lazily: esbuild wraps each dynamically imported module in an
+// analysis); the SSH library likewise in dist/ssh.cjs, loaded only to connect. Commands are still imported lazily: esbuild wraps each dynamically imported module in an
 // init function that runs on first use, so a command's modules and libraries load only when it runs.
 // Plain JavaScript: it runs before anything is built. Types are checked by `npm run typecheck` (tsc).
 import { spawnSync } from 'node:child_process';
@@ -53,6 +53,57 @@ function asciiOnly(path) {
   if (ascii !== text) writeFileSync(path, ascii);
 }
 
+// The SSH library (node-ssh, ssh2) is its own bundle, dist/ssh.cjs, with its own code cache: loaded
+// from node_modules it was compiled on every start that connects (~130 M instructions, ~50 ms, before
+// the first byte is sent), and inside main.cjs it would make every json render read a bigger file and
+// cache. main.cjs asks for it through __pveauditSsh (see the banner) only when a command connects.
+const SSH_LIBS = ['node-ssh', 'ssh2'];
+const sshFromItsBundle = {
+  name: 'ssh-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^(node-ssh|ssh2)$/ }, (args) =>
+      args.importer.includes(`${'node_modules'}/`) ? undefined : { path: args.path, namespace: 'ssh-bundle' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'ssh-bundle' }, (args) => ({
+      contents: `module.exports = __pveauditSsh()[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+// In dist/ssh.cjs the native parts stay where npm built them: ssh2's optional crypto addon is required
+// by its package path (from dist/ the relative path would miss it, and ssh2 would quietly fall back to
+// its slower JavaScript ciphers), and cpu-features is a package of its own.
+const nativeByPackagePath = {
+  name: 'native-by-package-path',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => {
+      const at = resolve(args.resolveDir, args.path);
+      const i = at.lastIndexOf(`${'node_modules'}/`);
+      if (i < 0) return { errors: [{ text: `native addon outside node_modules: ${at}` }] };
+      return { path: at.slice(i + 'node_modules/'.length), external: true };
+    });
+    b.onResolve({ filter: /^cpu-features$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+// Loads dist/ssh.cjs once, with its code cache, as bin/load-dist.js loads main.cjs; the script is kept
+// on globalThis for the build's warm-up, which writes the cache.
+const sshLoader = `const __pveauditSsh = (() => {
+  let libs;
+  return () => {
+    if (libs) return libs;
+    const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module'), path = require('node:path');
+    const file = path.join(__dirname, 'ssh.cjs');
+    let cachedData;
+    try { cachedData = fs.readFileSync(file + '.cache'); } catch {}
+    const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+    const mod = { exports: {} };
+    script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+    globalThis[Symbol.for('pveaudit.sshScript')] = script;
+    libs = mod.exports;
+    return libs;
+  };
+})();`;
+
 rmSync(out, { recursive: true, force: true });
 const file = resolve(out, 'main.cjs');
 await build({
@@ -62,20 +113,37 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // Pure-JS dependencies are bundled too (one file to load instead of dozens, no CJS export scanning);
-  // the SSH library stays in node_modules (optional native addons, loaded only by the commands that
-  // connect) and is the one dependency the npm tarball bundles.
-  external: ['node-ssh', 'ssh2'],
+  // Dependencies are bundled (one file to load instead of dozens, no CJS export scanning); the SSH
+  // library into a bundle of its own (see sshFromItsBundle).
   // Strict like the ES modules it is made of; import.meta.url (src/lib/root.ts) from the file's path.
-  banner: { js: "'use strict';\nconst __pveauditUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: {
+    js: `'use strict';\nconst __pveauditUrl = require('node:url').pathToFileURL(__filename).href;\n${sshLoader}`,
+  },
   define: { 'import.meta.url': '__pveauditUrl' },
   sourcemap: true,
   logLevel: 'warning',
-  plugins: [englishOnlyZod, lazyChildProcess],
+  plugins: [englishOnlyZod, lazyChildProcess, sshFromItsBundle],
 });
 asciiOnly(file);
+const sshFile = resolve(out, 'ssh.cjs');
+await build({
+  stdin: {
+    contents: `module.exports = { ${SSH_LIBS.map((l) => `${JSON.stringify(l)}: require(${JSON.stringify(l)})`).join(', ')} };`,
+    resolveDir: process.cwd(),
+    sourcefile: 'ssh-libs.cjs',
+  },
+  outfile: sshFile,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [nativeByPackagePath],
+});
+asciiOnly(sshFile);
 
-// Warm-up: a json-only render of the bundled sample in a fresh Node, then V8's code cache of every
+// Warm-up: a json-only render of the bundled sample and a dry run in a fresh Node, then V8's code cache of every
 // function that run compiled. Without it (the warm-up failed) the CLI still works, only slower to start.
 const warmUp = `
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,6 +155,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'pa-build-'));
 try {
   const code = await dist.main(['render', ${JSON.stringify(new URL('../samples/seed', import.meta.url).pathname)}, '--format', 'json', '--out', join(tmp, 'r'), '--quiet']);
   if (code !== 0) throw new Error('the warm-up render exited ' + code);
+  // and a dry run: it loads what a run loads before connecting (the SSH library among it)
+  writeFileSync(join(tmp, 'audit.yml'), 'guests: [100]\\nprobes: []\\n');
+  writeFileSync(join(tmp, 'inventory.yml'), 'all:\\n  hosts:\\n    pve: { ansible_host: 127.0.0.1 }\\n');
+  const dry = await dist.main(['run', '-i', join(tmp, 'inventory.yml'), '-a', join(tmp, 'audit.yml'), '--dry-run', '--quiet']);
+  if (dry !== 0) throw new Error('the warm-up dry run exited ' + dry);
+  const ssh = globalThis[Symbol.for('pveaudit.sshScript')];
+  if (!ssh) throw new Error('the warm-up dry run did not load dist/ssh.cjs');
+  writeFileSync(${JSON.stringify(`${sshFile}.cache`)}, ssh.createCachedData());
   writeFileSync(${JSON.stringify(`${file}.cache`)}, dist.createCache());
 } finally {
   rmSync(tmp, { recursive: true, force: true });

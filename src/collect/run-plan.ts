@@ -9,7 +9,7 @@ import { type CaptureState, finishCapture, startCapture } from './capture.js';
 import { cleanupNode } from './cleanup.js';
 import { type RunContext, type StepEvent, stopped } from './context.js';
 import type { SshSession } from './ssh.js';
-import { type Kept, runBatch, runLanes, runStep } from './steps.js';
+import { type Kept, keepBatch, runBatch, runLanes, runStep, sendBatch } from './steps.js';
 
 export interface CollectInput {
   session: SshSession;
@@ -60,21 +60,18 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
   const phaseOf = (p: PlanStep['phase']) => plan.steps.filter((s) => s.phase === p);
   try {
     const facts = planned.steps.filter((s) => s.phase === 'facts');
-    const sweep = facts.find((s) => s.id === 'sweep');
-    // The sweep and mktemp share a round trip: the capture gates the probes.
-    const captureChain = (async () => {
-      if (input.audit.capture) {
-        await startCapture(
+    // The capture gates the probes: its chain starts at once, in a round trip of its own (the sweep
+    // of earlier runs' leftovers rides with the guest lists).
+    const captureChain = input.audit.capture
+      ? startCapture(
           ctx,
           planned.steps.filter((s) => s.phase === 'capture-start'),
           capture,
-          sweep ? [sweep] : [],
-        );
-      } else if (sweep) await runStep(ctx, sweep);
-    })();
+        )
+      : Promise.resolve();
     const reads = readNode(
       ctx,
-      facts.filter((s) => s !== sweep),
+      facts,
       parallel,
       (early) => buildPlan(input.audit, input.host, early),
       (found, d) => {
@@ -208,6 +205,13 @@ function readNode(
   );
   const pctListMissing = () => ctx.results.find((r) => r.id === 'pct-list')?.exitCode === 127;
 
+  // The ruleset is read ahead, as if host.fw said iptables (Proxmox's default backend): kept once it
+  // does, dropped unread for nftables (its own reads follow) or for a node that is not Proxmox.
+  const ahead = provisional({ node: '', lxc: [], qemu: [], nftables: false }).steps.filter(
+    (s) => s.phase === 'ruleset',
+  );
+  const aheadSent = sendBatch(ctx, ahead);
+
   const beforeProbes = (async (): Promise<Plan | null> => {
     await Promise.all([firstDone, proxmoxKnown]);
     if (!node || stopped(ctx) || pctListMissing()) return null;
@@ -217,10 +221,10 @@ function readNode(
       qemu: [],
       nftables: hostUsesNftables(out['pve/local/host.fw'] ?? ''),
     });
-    await runBatch(
-      ctx,
-      early.steps.filter((s) => s.phase === 'ruleset'),
-    );
+    const ruleset = early.steps.filter((s) => s.phase === 'ruleset');
+    const same = ruleset.length === ahead.length && ruleset.every((s, i) => s.command === ahead[i]?.command);
+    if (same) await keepBatch(ctx, ruleset, await aheadSent);
+    else await runBatch(ctx, ruleset);
     return early;
   })();
 
@@ -253,7 +257,7 @@ function readNode(
       ),
     ]);
   })();
-  return { beforeProbes, done: Promise.all([beforeProbes, guests]).then(() => undefined) };
+  return { beforeProbes, done: Promise.all([beforeProbes, guests, aheadSent]).then(() => undefined) };
 }
 
 const isList = (s: PlanStep) => s.id === 'pct-list' || s.id === 'qm-list';

@@ -33,19 +33,36 @@ export async function runBatch(
   opts: { pvePathOf?: (s: PlanStep) => string | undefined; onKept?: (s: PlanStep, k: Kept) => void } = {},
 ): Promise<Kept[]> {
   if (steps.length === 0 || stopped(ctx)) return [];
-  const startedAt = new Date();
   for (const s of steps) ctx.onEvent({ step: s.id, state: 'running' });
+  return keepBatch(ctx, steps, await sendBatch(ctx, steps), opts);
+}
+
+export interface SentBatch {
+  startedAt: Date;
+  parts: ExecResult[];
+}
+
+// Runs a batch without recording anything yet: a read made ahead of the answer that decides whether
+// it belongs to the plan (the iptables ruleset, before host.fw says which backend) is kept only if it does.
+export async function sendBatch(ctx: RunContext, steps: readonly PlanStep[]): Promise<SentBatch> {
+  const startedAt = new Date();
   const batch = buildBatch(steps.map((s) => s.command));
   const timeoutSec = steps.reduce((sum, s) => sum + s.timeoutSec, 0);
   const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
-  const parts = splitBatch(r, batch, steps.length);
+  return { startedAt, parts: splitBatch(r, batch, steps.length) };
+}
+
+export async function keepBatch(
+  ctx: RunContext,
+  steps: readonly PlanStep[],
+  sent: SentBatch,
+  opts: { pvePathOf?: (s: PlanStep) => string | undefined; onKept?: (s: PlanStep, k: Kept) => void } = {},
+): Promise<Kept[]> {
   const out: Kept[] = [];
   for (const [i, step] of steps.entries()) {
-    const part = parts[i] as ExecResult;
-    const kept = {
-      result: await keep(ctx, step, startedAt, part, opts.pvePathOf?.(step)),
-      stdout: part.stdout.toString('utf8'),
-    };
+    const part = sent.parts[i] as ExecResult;
+    const result = await keep(ctx, step, sent.startedAt, part, opts.pvePathOf?.(step));
+    const kept = { result, stdout: part.stdout.toString('utf8') };
     opts.onKept?.(step, kept);
     out.push(kept);
   }

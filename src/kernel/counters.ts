@@ -1,4 +1,5 @@
-import type { KRule, KTable } from './types.js';
+import type { CounterTable } from './iptables-save.js';
+import type { KRule } from './types.js';
 
 export interface CounterRise {
   rules: Array<{ chain: string; rule: number; text: string; packets: number; expected: number | null }>;
@@ -10,7 +11,7 @@ export interface CounterRise {
 // comes from the walk over the before read, so its rules carry the before counts. `sent` is how
 // many of the flow's first packets the capture saw (each crosses every hop once): on a quiet node
 // each rule rises by sent x (times the walk matched it); more means other traffic too.
-export function counterRise(after: KTable, matched: readonly KRule[], sent: number | null): CounterRise {
+export function counterRise(after: CounterTable, matched: readonly KRule[], sent: number | null): CounterRise {
   const times = new Map<KRule, number>();
   for (const r of matched) times.set(r, (times.get(r) ?? 0) + 1);
   const rules: CounterRise['rules'] = [];

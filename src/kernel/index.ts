@@ -1,6 +1,6 @@
 import { type ETable, parseEbtablesSave } from './ebtables.js';
 import { parseIpsetSave } from './ipset.js';
-import { parseIptablesSave } from './iptables-save.js';
+import { type CounterTable, parseIptablesCounters, parseIptablesSave } from './iptables-save.js';
 import { type NftRuleset, parseNftJson } from './nft.js';
 import type { KIpset, KIssue, KTable } from './types.js';
 
@@ -32,7 +32,7 @@ export interface KernelEvidence {
 
 export interface LiveKernel {
   v4: KTable | null;
-  v4After: KTable | null;
+  v4After: CounterTable | null; // only what the counters need (counters.ts)
   v6: KTable | null;
   ipsets: ReadonlyMap<string, KIpset> | null;
   nft: NftRuleset | null;
@@ -67,9 +67,15 @@ export function loadKernel(ev: KernelEvidence): LiveKernel {
     ebtables = r.table;
     issues.push(...r.issues);
   }
+  const counters = (raw: RawEvidence | null) => {
+    if (!raw) return null;
+    const r = parseIptablesCounters(raw.text, raw.file);
+    issues.push(...r.issues);
+    return r.table;
+  };
   return {
     v4: table(ev.iptables, 4),
-    v4After: table(ev.iptablesAfter, 4),
+    v4After: counters(ev.iptablesAfter),
     v6: table(ev.ip6tables, 6),
     ipsets,
     nft,

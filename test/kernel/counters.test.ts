@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { counterRise } from '../../src/kernel/counters.js';
 import { loadKernel, walkFlow } from '../../src/kernel/index.js';
+import { parseIptablesCounters, parseIptablesSave } from '../../src/kernel/iptables-save.js';
 import { ct102, vm1001 } from './endpoints.js';
 
 const text = readFileSync(new URL('../fixtures/kernel/seed.iptables-save', import.meta.url), 'utf8');
@@ -46,4 +47,48 @@ test('a ruleset that changed between the reads attributes nothing', (t) => {
     3,
   );
   t.is(r.attribution, 'unavailable');
+});
+
+// The read after the probes is parsed only for its counters (parseIptablesCounters): the same rules,
+// texts, counts and issues as the full parse gives, and the same rise.
+const project = (t: { chains: ReadonlyMap<string, { rules: readonly { text: string; packets: number | null }[] }> }) =>
+  [...t.chains].map(([name, c]) => [name, c.rules.map((r) => [r.text, r.packets])]);
+
+test('the counters-only parse reads the same rules, counts and issues as the full parse', (t) => {
+  const damaged = `*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j ACCEPT\nCOMMIT\n${text
+    .replace('[0:0] -A FORWARD -j PVEFW-FORWARD', '[9:540] -A FORWARD -j PVEFW-FORWARD\nnot a rule at all')
+    .replace(
+      'COMMIT',
+      '[2:120] -A UNDECLARED -p tcp -j ACCEPT\n-A PVEFW-FORWARD -m comment --comment "a b" -j ACCEPT\nCOMMIT',
+    )}`;
+  const texts = ['seed.iptables-save', 'healthy.iptables-save'].map((f) =>
+    readFileSync(new URL(`../fixtures/kernel/${f}`, import.meta.url), 'utf8'),
+  );
+  for (const sample of [...texts, damaged, '', '*nat\nCOMMIT\n']) {
+    const full = parseIptablesSave(sample, 'f', 4, null);
+    const light = parseIptablesCounters(sample, 'f');
+    t.deepEqual(light.issues, full.issues);
+    t.is(light.table === null, full.table === null);
+    if (full.table && light.table) t.deepEqual(project(light.table), project(full.table));
+  }
+  t.true(parseIptablesCounters(damaged, 'f').issues.length >= 2, 'the junk line and the undeclared chain');
+});
+
+test('the rise over the counters-only read of the after text equals the rise over its full parse', (t) => {
+  const after = text
+    .replace('[0:0] -A FORWARD -j PVEFW-FORWARD', '[9:540] -A FORWARD -j PVEFW-FORWARD')
+    .replace('[0:0] -A tap1001i0-IN -j DROP', '[5:180] -A tap1001i0-IN -j DROP');
+  const k = loadKernel({
+    iptables: { file: 'x', text },
+    iptablesAfter: { file: 'y', text: after },
+    ip6tables: null,
+    ipset: null,
+  });
+  const w = k.v4 ? walkFlow(k.v4, { from: ct102, to: vm1001, proto: 'tcp', dport: 443 }) : null;
+  t.truthy(k.v4After);
+  if (!k.v4After || !w) return;
+  const light = counterRise(k.v4After, w.matched, 3);
+  t.deepEqual(light, counterRise(table(after), w.matched, 3));
+  t.is(light.attribution, 'ambiguous', 'the drop rule rose by 5 for 3 SYNs');
+  t.true(light.rules.length > 0);
 });
