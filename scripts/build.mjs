@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Compiles src/ into dist/ with esbuild, so `pveaudit` starts without compiling TypeScript: one
-// CommonJS file, dist/main.cjs, and V8's code cache for it, dist/main.cjs.cache (the SSH library in
-// dist/ssh.cjs with its own cache, loaded only to connect), see bin/load-dist.js:
+// CommonJS file, dist/main.cjs, and V8's code cache for it, dist/main.cjs.cache (see bin/load-dist.js:
 // Node 20 caches no compiled ES modules, and compiling the bundle cost more than a json-only render's
-// analysis). Commands are still imported lazily: esbuild wraps each dynamically imported module in an
+// analysis); the SSH library likewise in dist/ssh.cjs, loaded only to connect. Commands are still imported lazily: esbuild wraps each dynamically imported module in an
 // init function that runs on first use, so a command's modules and libraries load only when it runs.
 // Plain JavaScript: it runs before anything is built. Types are checked by `npm run typecheck` (tsc).
 import { spawnSync } from 'node:child_process';
