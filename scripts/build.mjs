@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // Compiles src/ into dist/ with esbuild, so `pveaudit` starts without compiling TypeScript: one
-// CommonJS file, dist/main.cjs, and V8's code cache for it, dist/main.cjs.cache (the SSH library in
-// dist/ssh.cjs with its own cache, loaded only to connect), see bin/load-dist.js:
+// CommonJS file, dist/main.cjs, and V8's code cache for it, dist/main.cjs.cache (see bin/load-dist.js:
 // Node 20 caches no compiled ES modules, and compiling the bundle cost more than a json-only render's
-// analysis). Commands are still imported lazily: esbuild wraps each dynamically imported module in an
+// analysis); the SSH library likewise in dist/ssh.cjs, loaded only to connect. Commands are still imported lazily: esbuild wraps each dynamically imported module in an
 // init function that runs on first use, so a command's modules and libraries load only when it runs.
 // Plain JavaScript: it runs before anything is built. Types are checked by `npm run typecheck` (tsc).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { precompiledTemplatesSource } from './precompile-templates.mjs';
 
 const out = process.argv[2] ?? 'dist';
 
@@ -118,7 +118,14 @@ await build({
   // library into a bundle of its own (see sshFromItsBundle).
   // Strict like the ES modules it is made of; import.meta.url (src/lib/root.ts) from the file's path.
   banner: {
-    js: `'use strict';\nconst __pveauditUrl = require('node:url').pathToFileURL(__filename).href;\n${sshLoader}`,
+    js: [
+      "'use strict';",
+      "const __pveauditUrl = require('node:url').pathToFileURL(__filename).href;",
+      sshLoader,
+      // the precompiled templates (src/render/templates.ts), in a file of their own: only renders
+      // that show HTML load them, and a json-only start reads no byte of them
+      "const __pveauditTemplates = () => require('./templates.cjs')();",
+    ].join('\n'),
   },
   define: { 'import.meta.url': '__pveauditUrl' },
   sourcemap: true,
@@ -126,6 +133,8 @@ await build({
   plugins: [englishOnlyZod, lazyChildProcess, sshFromItsBundle],
 });
 asciiOnly(file);
+writeFileSync(resolve(out, 'templates.cjs'), `'use strict';\nmodule.exports = ${precompiledTemplatesSource(resolve('templates'))};\n`);
+asciiOnly(resolve(out, 'templates.cjs'));
 const sshFile = resolve(out, 'ssh.cjs');
 await build({
   stdin: {

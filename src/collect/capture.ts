@@ -25,15 +25,9 @@ export function drawTmpDir(): string {
   return `/tmp/pveaudit.${Array.from({ length: 6 }, () => ALNUM[randomInt(ALNUM.length)]).join('')}`;
 }
 
-// One round trip, chained on the node: `first` (the sweep of earlier runs' leftovers), the directory,
-// tcpdump in the background, then the wait until it says "listening on". Each part is recorded as
-// its own step; a part whose predecessor failed never runs.
-export async function startCapture(
-  ctx: RunContext,
-  steps: PlanStep[],
-  state: CaptureState,
-  first: PlanStep[] = [],
-): Promise<void> {
+// One round trip, chained on the node: the directory, tcpdump in the background, then the wait until
+// it says "listening on". Each part is recorded as its own step; a part whose predecessor failed never runs.
+export async function startCapture(ctx: RunContext, steps: PlanStep[], state: CaptureState): Promise<void> {
   const chain = [byId(steps, 'capture-tmpdir'), byId(steps, 'capture-start'), byId(steps, 'capture-listening')];
   const dir = drawTmpDir();
   const [mk, start, listen] = chain.map((s) => ({ ...s, command: fillTokens(s.command, { dir }) })) as [
@@ -41,8 +35,7 @@ export async function startCapture(
     PlanStep,
     PlanStep,
   ];
-  const all = [...first, mk, start, listen];
-  const n = first.length;
+  const all = [mk, start, listen];
   const t0 = new Date();
   for (const s of all) ctx.onEvent({ step: s.id, state: 'running' });
   // Named before the node confirms it: an interrupted start is still cleaned up (the cleanup
@@ -51,13 +44,12 @@ export async function startCapture(
   const batch = buildBatch(
     all.map((s) => s.command),
     undefined,
-    all.map((_, i) => (i > n ? i - 1 : null)),
+    [null, 0, 1],
   );
   const timeoutSec = all.reduce((sum, s) => sum + s.timeoutSec, 0);
   const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
   const parts = splitBatch(r, batch, all.length);
-  for (const [i, s] of first.entries()) await keep(ctx, s, t0, parts[i] as ExecResult);
-  const [made, started, heard] = parts.slice(n) as [ExecResult, ExecResult, ExecResult];
+  const [made, started, heard] = parts as [ExecResult, ExecResult, ExecResult];
 
   const printed = made.stdout.toString().trim();
   const full = /No space left on device/.test(made.stderr.toString());

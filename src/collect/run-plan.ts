@@ -60,21 +60,18 @@ export async function collectHost(input: CollectInput): Promise<CollectOutcome> 
   const phaseOf = (p: PlanStep['phase']) => plan.steps.filter((s) => s.phase === p);
   try {
     const facts = planned.steps.filter((s) => s.phase === 'facts');
-    const sweep = facts.find((s) => s.id === 'sweep');
-    // The sweep and mktemp share a round trip: the capture gates the probes.
-    const captureChain = (async () => {
-      if (input.audit.capture) {
-        await startCapture(
+    // The capture gates the probes: its chain starts at once, in a round trip of its own (the sweep
+    // of earlier runs' leftovers rides with the guest lists).
+    const captureChain = input.audit.capture
+      ? startCapture(
           ctx,
           planned.steps.filter((s) => s.phase === 'capture-start'),
           capture,
-          sweep ? [sweep] : [],
-        );
-      } else if (sweep) await runStep(ctx, sweep);
-    })();
+        )
+      : Promise.resolve();
     const reads = readNode(
       ctx,
-      facts.filter((s) => s !== sweep),
+      facts,
       parallel,
       (early) => buildPlan(input.audit, input.host, early),
       (found, d) => {

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { runCommand } from '../../src/cli/commands/run.js';
@@ -128,3 +130,37 @@ e2e(
     });
   },
 );
+
+// What a killed run leaves (its directory, and a tcpdump still writing into it) is removed by the next
+// run's sweep; a directory whose owning SSH session is alive (a concurrent run's) is left alone.
+e2e("the next run sweeps a killed run's directory and its tcpdump, and spares a live run's", async (t) => {
+  await withLab(t, 'seed', 39, async (l, out) => {
+    const dead = drawTmpDir();
+    const live = drawTmpDir();
+    const marker = (dir: string, who: string) =>
+      `mkdir -m 700 ${dir} && printf 'pveaudit capture directory\\nsshd %s\\n' "${who}" > ${dir}/.pveaudit-capture`;
+    const setup = await l.nodeExec(
+      [
+        marker(dead, '999999 12345'),
+        `s=$(sed 's/.*) //' /proc/${l.sshdPid}/stat | cut -d' ' -f20)`,
+        marker(live, `${l.sshdPid} $s`),
+        `nohup timeout 60 tcpdump -i vmbr0 -n -w ${dead}/capture.pcap host 10.0.0.12 > ${dead}/tcpdump.err 2>&1 < /dev/null &`,
+        'sleep 0.3',
+      ].join('\n'),
+    );
+    t.is(setup.code, 0, setup.stderr);
+    t.is((await runningCapture(l))?.dir, dead, 'the orphaned capture runs');
+    t.is(
+      await runCommand(
+        runOpts(l, out),
+        watchIo(/$^/, () => undefined),
+      ),
+      0,
+    );
+    const { manifest, dir } = latest(out, 'pve');
+    t.is(manifest.steps.find((s) => s.id === 'sweep')?.exitCode, 0);
+    t.regex(readFileSync(join(dir, 'evidence', 'commands', 'sweep.out'), 'utf8'), new RegExp(`removed ${dead} `));
+    t.deepEqual(await leftovers(l, dead), { tcpdump: '', files: '' });
+    t.is((await l.nodeExec(`ls -d ${live}; rm -rf -- ${live}`)).stdout.trim(), live);
+  });
+});

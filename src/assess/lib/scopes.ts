@@ -1,8 +1,9 @@
 import type { FwFileKind, FwRule } from '../../schema/pve.js';
 import type { CheckContext } from '../context.js';
 import { fwPath, guestIp } from './guests.js';
+import { memo } from './memo.js';
 import { guestSideKey } from './misplaced.js';
-import { ruleKey } from './rules.js';
+import { compareRules, type RuleComparison, ruleKey } from './rules.js';
 
 // Each file the intent states rules for, with the live rules found there.
 export interface RuleScopeView {
@@ -16,7 +17,24 @@ export interface RuleScopeView {
   key: (rule: FwRule) => string;
 }
 
-export function intendedScopes(ctx: CheckContext): RuleScopeView[] {
+// Once per analysis (memo): three checks walk the same scopes and compare each of them.
+export function intendedScopes(ctx: CheckContext): readonly RuleScopeView[] {
+  return memo(ctx, 'intended-scopes', () => buildScopes(ctx));
+}
+
+const comparisons = new WeakMap<RuleScopeView, RuleComparison>();
+
+// A scope's intended rules against its live rules, computed for the first check that asks.
+export function compareScope(scope: RuleScopeView): RuleComparison {
+  let cmp = comparisons.get(scope);
+  if (!cmp) {
+    cmp = compareRules(scope.intended, scope.live, scope.kind, scope.file, scope.key);
+    comparisons.set(scope, cmp);
+  }
+  return cmp;
+}
+
+function buildScopes(ctx: CheckContext): RuleScopeView[] {
   const out: RuleScopeView[] = [];
   const cluster = ctx.intent?.intent.cluster?.rules;
   if (cluster) {

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../../assess/define.js';
 import { defineCheck } from '../../assess/define.js';
-import { compareRules, ruleKey } from '../../assess/lib/rules.js';
-import { intendedScopes } from '../../assess/lib/scopes.js';
+import { ruleKey } from '../../assess/lib/rules.js';
+import { compareScope, intendedScopes } from '../../assess/lib/scopes.js';
 import { reason } from '../../schema/reason.js';
 
 // A leading "|" keeps a rule in the file but out of the ruleset: it reads as present and does nothing.
@@ -25,7 +25,7 @@ export default defineCheck({
     const results: CheckResult[] = [];
     for (const scope of intendedScopes(ctx)) {
       if (!scope.exists) continue;
-      const { disabled } = compareRules(scope.intended, scope.live, scope.kind, scope.file, scope.key);
+      const { disabled } = compareScope(scope);
       for (const d of disabled) {
         const enabledText = d.live.text.replace(/^\|\s*/, '');
         results.push({

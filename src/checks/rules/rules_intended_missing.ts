@@ -6,8 +6,8 @@ import { fileMissingStep, guestZone } from '../../assess/lib/guests.js';
 import { explainedByMisplaced, misplacedCopyOf } from '../../assess/lib/misplaced.js';
 import { placementNote } from '../../assess/lib/phoenix.js';
 import { firstPort } from '../../assess/lib/rule-target.js';
-import { compareRules, ruleKey } from '../../assess/lib/rules.js';
-import { intendedScopes } from '../../assess/lib/scopes.js';
+import { ruleKey } from '../../assess/lib/rules.js';
+import { compareScope, intendedScopes } from '../../assess/lib/scopes.js';
 
 // An intended rule that is not in the live file (or differs from it) does not exist for Proxmox.
 export default defineCheck({
@@ -45,7 +45,7 @@ export default defineCheck({
         if (scope.vmid !== null && ctx.intent.intent.guests?.find((g) => g.vmid === scope.vmid)?.firewall?.enable)
           continue;
       }
-      const cmp = compareRules(scope.intended, scope.live, scope.kind, scope.file, scope.key);
+      const cmp = compareScope(scope);
       for (const miss of cmp.missing) {
         const zone = scope.vmid === null ? 'host' : guestZone(ctx, scope.vmid);
         const inbound = miss.rule.direction !== 'OUT';

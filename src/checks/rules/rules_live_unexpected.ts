@@ -2,8 +2,8 @@ import type { CheckResult } from '../../assess/define.js';
 import { defineCheck } from '../../assess/define.js';
 import { guestLabel } from '../../assess/lib/guests.js';
 import { explainedByMisplaced, misplacedRules } from '../../assess/lib/misplaced.js';
-import { compareRules, ruleKey } from '../../assess/lib/rules.js';
-import { intendedScopes } from '../../assess/lib/scopes.js';
+import { ruleKey } from '../../assess/lib/rules.js';
+import { compareScope, intendedScopes } from '../../assess/lib/scopes.js';
 import { becauseText } from '../../phrase/because.js';
 import { reason } from '../../schema/reason.js';
 
@@ -29,7 +29,7 @@ export default defineCheck({
     const misplaced = misplacedRules(ctx);
     for (const scope of intendedScopes(ctx)) {
       if (!scope.exists) continue;
-      const { unexpected } = compareRules(scope.intended, scope.live, scope.kind, scope.file, scope.key);
+      const { unexpected } = compareScope(scope);
       for (const rule of unexpected) {
         // A guest rule written into cluster.fw is reported (and fixed) once, as misplaced.
         const m = scope.kind === 'cluster' ? misplaced.find((x) => x.rule === rule) : undefined;

@@ -1,8 +1,13 @@
 # Shared by the pct / qm / pve-firewall stand-ins. Installed into the lab's state dir with
 # LAB_STATE filled in; the stand-ins run inside the lab node's mount namespace, where /etc/pve exists.
+#
+# Cheap on purpose: a fleet benchmark runs 50 lab nodes on two cores, and every process a stand-in
+# starts costs more CPU than the bash around it. So bash builtins wherever one does (read, printf,
+# [[ =~ ]]), and at most one awk per call, which also sorts: no hostname, cat, sort or grep.
+# test/lab/standins.test.ts holds them to the bytes the forking versions printed.
 LAB_STATE=@STATE@
 PVE_ETC=/etc/pve
-NODE=$(hostname)
+read -r NODE </proc/sys/kernel/hostname # what hostname(1) prints
 GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 check_vmid() {
@@ -12,143 +17,139 @@ check_vmid() {
   fi
 }
 
-conf_rel() { echo "nodes/$NODE/$1/$2.conf"; } # kind (lxc|qemu-server) vmid
-
-need_conf() {
-  local rel; rel=$(conf_rel "$1" "$2")
-  if [ ! -f "$PVE_ETC/$rel" ]; then
+need_conf() { # kind (lxc|qemu-server) vmid: sets CONF, the config's path
+  local rel=nodes/$NODE/$1/$2.conf
+  CONF=$PVE_ETC/$rel
+  if [ ! -f "$CONF" ]; then
     echo "Configuration file '$rel' does not exist" >&2
     exit 2
   fi
 }
 
-holder_pid() { cat "$LAB_STATE/pids/guest-$1" 2>/dev/null || true; }
+holder_pid() { HOLDER=; read -r HOLDER 2>/dev/null <"$LAB_STATE/pids/guest-$1" || true; } # sets HOLDER
 
-guest_running() { # without forks: `pct list` asks this for every guest
+guest_running() {
   local p= c=
   read -r p 2>/dev/null <"$LAB_STATE/pids/guest-$1" || [ -n "$p" ] || return 1
   read -r c 2>/dev/null <"/proc/$p/comm" || return 1
   [ "$c" = sleep ]
 }
 
+# The config parser both print_config and list_rows use: line(), called per line, fills val[]
+# (the main section, no digest), pend[] and del[] (the pending section: `kind`'s header), raw[]
+# (lxc.* lines of the main section, in file order) and desc (the leading # lines, decoded);
+# merged() applies pend[] and del[] to val[]. The caller resets them per file.
+# shellcheck disable=SC2016
+CONFIG_AWK='
+  function hexval(h,  i, v) { v = 0; for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(h, i, 1))) - 1; return v }
+  function decode(s,  out, i, c) {
+    out = ""
+    for (i = 1; i <= length(s); i++) {
+      c = substr(s, i, 1)
+      if (c == "%" && substr(s, i + 1, 2) ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) { out = out sprintf("%c", hexval(substr(s, i + 1, 2))); i += 2 }
+      else out = out c
+    }
+    return out
+  }
+  function encode(s,  out, i, c, o) {
+    out = ""
+    for (i = 1; i <= length(s); i++) {
+      c = substr(s, i, 1); o = ord[c]
+      if (o < 32 || o == 127 || c == ":" || c == "%") out = out sprintf("%%%02X", o); else out = out c
+    }
+    return out
+  }
+  function reset() { split("", val); split("", pend); split("", del); split("", raw); nraw = 0; desc = ""; sec = "main"; head = 1 }
+  function line(l,  i, k, v, n, j, d) {
+    sub(/\r$/, "", l)
+    if (l ~ /^\[.*\]$/) { sec = (l == pendhdr) ? "pending" : "other"; head = 0; return }
+    if (sec == "main" && head && l ~ /^#/) { desc = desc decode(substr(l, 2)) "\n"; return }
+    head = 0
+    if (l ~ /^[ \t]*$/ || l ~ /^#/ || sec == "other") return
+    if (l ~ /^lxc\.[^ :=]+[ \t]*[:=]/) { if (sec == "main" && kind == "lxc") raw[++nraw] = l; return }
+    i = index(l, ":"); if (!i) return
+    k = substr(l, 1, i - 1); v = substr(l, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
+    if (sec == "main") { if (k != "digest") val[k] = v }
+    else if (k == "delete") { n = split(v, d, /[,; ]+/); for (j = 1; j <= n; j++) del[d[j]] = 1 }
+    else pend[k] = v
+  }
+  function merged(  k) { for (k in pend) val[k] = pend[k]; for (k in del) delete val[k] }
+  function sorted(a, n,  i, j, x) { # insertion sort of a[1..n], byte order (LC_ALL=C)
+    for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j > 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+  }
+  function readconf(file,  l) { reset(); while ((getline l < file) > 0) line(l); close(file) }
+  BEGIN { for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i; pendhdr = (kind == "lxc") ? "[pve:pending]" : "[PENDING]" }
+'
+
 # Print a guest config like `pct config` / `qm config`: keys sorted as byte strings, no digest,
 # pending values merged (unless --current), snapshots never shown, description URI-escaped,
 # raw lxc.* lines last in file order, cipassword masked for QEMU.
-print_config() { # kind vmid current(0|1)
-  local kind=$1 file pend
-  file="$PVE_ETC/$(conf_rel "$1" "$2")"
-  if [ "$kind" = lxc ]; then pend='[pve:pending]'; else pend='[PENDING]'; fi
-  LC_ALL=C awk -v kind="$kind" -v pendhdr="$pend" -v current="$3" '
-    function hexval(h,  i, v) { v = 0; for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(h, i, 1))) - 1; return v }
-    function decode(s,  out, i, c) {
-      out = ""
-      for (i = 1; i <= length(s); i++) {
-        c = substr(s, i, 1)
-        if (c == "%" && substr(s, i + 1, 2) ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) { out = out sprintf("%c", hexval(substr(s, i + 1, 2))); i += 2 }
-        else out = out c
-      }
-      return out
-    }
-    function encode(s,  out, i, c, o) {
-      out = ""
-      for (i = 1; i <= length(s); i++) {
-        c = substr(s, i, 1); o = ord[c]
-        if (o < 32 || o == 127 || c == ":" || c == "%") out = out sprintf("%%%02X", o); else out = out c
-      }
-      return out
-    }
-    BEGIN { for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i; sec = "main"; head = 1 }
-    { sub(/\r$/, "") }
-    /^\[.*\]$/ { sec = ($0 == pendhdr) ? "pending" : "other"; head = 0; next }
-    sec == "main" && head && /^#/ { desc = desc decode(substr($0, 2)) "\n"; next }
-    { head = 0 }
-    /^[ \t]*$/ || /^#/ || sec == "other" { next }
-    /^lxc\.[^ :=]+[ \t]*[:=]/ { if (sec == "main" && kind == "lxc") raw[++nraw] = $0; next }
-    {
-      i = index($0, ":"); if (!i) next
-      k = substr($0, 1, i - 1); v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-      if (sec == "main") { if (k != "digest") val[k] = v }
-      else if (k == "delete") { n = split(v, d, /[,; ]+/); for (j = 1; j <= n; j++) del[d[j]] = 1 }
-      else pend[k] = v
-    }
-    END {
+# With agent=1, print nothing and succeed only if the merged config's agent is on (qm guest exec).
+print_config() { # kind vmid current(0|1) [agent(0|1)], with CONF set by need_conf
+  LC_ALL=C awk -v kind="$1" -v current="$3" -v agent="${4:-0}" -v file="$CONF" "$CONFIG_AWK"'
+    BEGIN {
+      readconf(file)
       if (desc != "") val["description"] = desc
-      if (current != 1) { for (k in pend) val[k] = pend[k]; for (k in del) delete val[k] }
-      sorter = "LC_ALL=C sort -t: -k1,1"
-      for (k in val) {
-        v = val[k]
+      if (current != 1) merged()
+      if (agent == 1) exit !(val["agent"] ~ /^(1|enabled=1)/)
+      for (k in val) keys[++n] = k
+      sorted(keys, n)
+      for (i = 1; i <= n; i++) {
+        k = keys[i]; v = val[k]
         if (k == "description") v = encode(v)
         if (kind == "qemu-server" && k == "cipassword") v = "**********"
-        print k ": " v | sorter
+        print k ": " v
       }
-      close(sorter)
       for (i = 1; i <= nraw; i++) print raw[i]
-    }' "$file"
+    }'
 }
 
-conf_key() { # kind vmid key -> value from the merged config
-  print_config "$1" "$2" 0 | sed -n "s/^$3: //p"
-}
-
-# One line per guest of a kind, in vmid order, for `pct list` / `qm list`: "vmid<US>v1<US>v2..." (US,
-# the unit separator \x1f: unlike a tab, read keeps the empty fields between two of them) with
-# the values of the given keys in the merged config (pending applied, as print_config ... 0 shows it),
-# read by one awk over all configs: forking print_config per guest and key made `pct list` take
-# seconds on a busy machine. A key "bootsize" is the size in GB of the first disk in boot's order=.
-list_keys() { # kind key...
-  local kind=$1 pend; shift
-  if [ "$kind" = lxc ]; then pend='[pve:pending]'; else pend='[PENDING]'; fi
-  local files=()
-  for vmid in $(list_vmids "$kind"); do files+=("$PVE_ETC/$(conf_rel "$kind" "$vmid")"); done
-  [ ${#files[@]} -gt 0 ] || return 0
-  # Each file read with getline: an empty config still gets its line (with empty values).
-  LC_ALL=C awk -v pendhdr="$pend" -v keys="$*" '
-    function line(  i, k, v, n, j, d) {
-      sub(/\r$/, "")
-      if ($0 ~ /^\[.*\]$/) { sec = ($0 == pendhdr) ? "pending" : "other"; return }
-      if ($0 ~ /^[ \t]*$/ || $0 ~ /^#/ || sec == "other" || $0 ~ /^lxc\.[^ :=]+[ \t]*[:=]/) return
-      i = index($0, ":"); if (!i) return
-      k = substr($0, 1, i - 1); v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-      if (sec == "main") { if (k != "digest") val[k] = v }
-      else if (k == "delete") { n = split(v, d, /[,; ]+/); for (j = 1; j <= n; j++) del[d[j]] = 1 }
-      else pend[k] = v
+# The rows of `pct list` / `qm list`, in vmid order (numeric, as sort -n), from one awk over every
+# config of the kind, with the values of the merged config (pending applied) and whether the guest
+# runs (its holder's pid file and /proc/<pid>/comm, as guest_running reads them). An empty config
+# still gets its row.
+list_rows() { # kind
+  local files=("$PVE_ETC/nodes/$NODE/$1"/*.conf)
+  [ -e "${files[0]}" ] || return 0
+  LC_ALL=C awk -v kind="$1" -v state="$LAB_STATE" "$CONFIG_AWK"'
+    function num(s) { return match(s, /^[0-9]+/) ? substr(s, 1, RLENGTH) + 0 : 0 }
+    function before(a, b) { return num(a) < num(b) || (num(a) == num(b) && a < b) }
+    function holder(vmid,  f, p, c) { # the pid of a running guest, else ""
+      f = state "/pids/guest-" vmid; p = ""
+      if ((getline p < f) <= 0 && p == "") { close(f); return "" }
+      close(f); sub(/^[ \t]+/, "", p); sub(/[ \t]+$/, "", p)
+      f = "/proc/" p "/comm"; c = ""
+      if ((getline c < f) <= 0) { close(f); return "" }
+      close(f)
+      return c == "sleep" ? p : ""
     }
-    function emit(file,  k, v, n, i, out, disk, sz, want) {
-      for (k in pend) val[k] = pend[k]
-      for (k in del) delete val[k]
-      v = file; sub(/^.*\//, "", v); sub(/\.conf$/, "", v); out = v
-      n = split(keys, want, " ")
-      for (i = 1; i <= n; i++) {
-        if (want[i] == "bootsize") {
-          disk = ""; sz = ""
-          if (match(val["boot"], /^order=[a-z]*[0-9]*/)) disk = substr(val["boot"], 7, RLENGTH - 6)
-          if (disk != "" && match(val[disk], /size=[0-9]+G/)) sz = substr(val[disk], RSTART + 5, RLENGTH - 6)
-          out = out "\037" sz
-        } else out = out "\037" val[want[i]]
-      }
-      print out
+    function bootsize(  disk) { # size in GB of the first disk in boot order=
+      disk = ""
+      if (match(val["boot"], /^order=[a-z]*[0-9]*/)) disk = substr(val["boot"], 7, RLENGTH - 6)
+      if (disk != "" && match(val[disk], /size=[0-9]+G/)) return substr(val[disk], RSTART + 5, RLENGTH - 6)
+      return ""
     }
     BEGIN {
       for (a = 1; a < ARGC; a++) {
-        split("", val); split("", pend); split("", del); sec = "main"
-        while ((getline < ARGV[a]) > 0) line()
-        close(ARGV[a])
-        emit(ARGV[a])
+        v = ARGV[a]; sub(/^.*\//, "", v); sub(/\.conf$/, "", v); vmid[a] = v; file[v] = ARGV[a]
+      }
+      n = ARGC - 1
+      for (i = 2; i <= n; i++) { x = vmid[i]; for (j = i - 1; j > 0 && before(x, vmid[j]); j--) vmid[j + 1] = vmid[j]; vmid[j + 1] = x }
+      for (i = 1; i <= n; i++) {
+        id = vmid[i]; readconf(file[id]); merged(); pid = holder(id)
+        if (kind == "lxc") printf "%-10s %-10s %-12s %-20s\n", id, pid != "" ? "running" : "stopped", val["lock"], val["hostname"]
+        else {
+          mem = val["memory"]; if (mem == "") mem = 512
+          size = bootsize(); if (size == "") size = 0
+          printf "%10s %-20s %-10s %-10s %12.2f %-10s\n", id, substr(val["name"], 1, 20), pid != "" ? "running" : "stopped", mem, size, pid != "" ? pid : 0
+        }
       }
     }' "${files[@]}"
-}
-
-list_vmids() { # kind
-  local f
-  for f in "$PVE_ETC/nodes/$NODE/$1"/*.conf; do
-    [ -e "$f" ] || continue
-    f=${f##*/}; echo "${f%.conf}"
-  done | sort -n
 }
 
 # Runs a command in the guest's network, mount and UTS namespaces with a clean environment,
 # as lxc-attach --clear-env does.
 guest_exec() { # vmid cmd...
-  local pid; pid=$(holder_pid "$1"); shift
-  exec nsenter -t "$pid" -n -m -u -- env -i PATH="$GUEST_PATH" HOME=/root TERM="${TERM:-dumb}" "$@"
+  holder_pid "$1"; shift
+  exec nsenter -t "$HOLDER" -n -m -u -- env -i PATH="$GUEST_PATH" HOME=/root TERM="${TERM:-dumb}" "$@"
 }
