@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { precompiledTemplatesSource } from './precompile-templates.mjs';
 
 const out = process.argv[2] ?? 'dist';
 
@@ -117,7 +118,14 @@ await build({
   // library into a bundle of its own (see sshFromItsBundle).
   // Strict like the ES modules it is made of; import.meta.url (src/lib/root.ts) from the file's path.
   banner: {
-    js: `'use strict';\nconst __pveauditUrl = require('node:url').pathToFileURL(__filename).href;\n${sshLoader}`,
+    js: [
+      "'use strict';",
+      "const __pveauditUrl = require('node:url').pathToFileURL(__filename).href;",
+      sshLoader,
+      // the precompiled templates (src/render/templates.ts), in a file of their own: only renders
+      // that show HTML load them, and a json-only start reads no byte of them
+      "const __pveauditTemplates = () => require('./templates.cjs')();",
+    ].join('\n'),
   },
   define: { 'import.meta.url': '__pveauditUrl' },
   sourcemap: true,
@@ -125,6 +133,8 @@ await build({
   plugins: [englishOnlyZod, lazyChildProcess, sshFromItsBundle],
 });
 asciiOnly(file);
+writeFileSync(resolve(out, 'templates.cjs'), `'use strict';\nmodule.exports = ${precompiledTemplatesSource(resolve('templates'))};\n`);
+asciiOnly(resolve(out, 'templates.cjs'));
 const sshFile = resolve(out, 'ssh.cjs');
 await build({
   stdin: {

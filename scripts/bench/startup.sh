@@ -5,6 +5,9 @@
 # Usage: scripts/bench/startup.sh [RUNS]      (builds dist/ first)
 #   BEFORE=DIR adds the dist/ sides of another built checkout of pveaudit in DIR.
 #   INSTRUCTIONS=1 also counts the instructions each side executes (callgrind; load-independent).
+# NODE_EXTRA_CA_CERTS makes every Node start parse that file (a whole CA bundle: ~410 M instructions,
+# 80 % of `node -e 0`, on the machine of docs/benchmarks.md); when it is set, the floor and the json
+# render are also measured without it, so the figures say how much of a start-up is Node's and ours.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/scripts/bench/lib.sh"
@@ -25,6 +28,11 @@ if [ -n "${BEFORE:-}" ]; then
   measure json-render-before "$N" node "$BEFORE/bin/pveaudit.js" render samples/seed --format json --out "$OUT/c"
 fi
 measure json-render-tsx "$N" env PVEAUDIT_FROM_SOURCE=1 "${BIN[@]}" render samples/seed --format json --out "$OUT/b"
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
+  echo "NODE_EXTRA_CA_CERTS is set ($NODE_EXTRA_CA_CERTS): every Node start above parses it; without it:"
+  measure node-floor-no-extra-ca "$N" env -u NODE_EXTRA_CA_CERTS node -e 0
+  measure json-render-dist-no-extra-ca "$N" env -u NODE_EXTRA_CA_CERTS "${BIN[@]}" render samples/seed --format json --out "$OUT/d"
+fi
 
 echo "ratios (wall; cpu):"
 echo "  --version   dist/tsx   $(ratio "${MED_WALL[version-dist]}" "${MED_WALL[version-tsx]}"); $(ratio "${MED_CPU[version-dist]}" "${MED_CPU[version-tsx]}")"
@@ -39,6 +47,14 @@ if [ -n "${INSTRUCTIONS:-}" ] && command -v valgrind >/dev/null; then
   instructions version-dist "${BIN[@]}" --version
   instructions json-render-dist "${BIN[@]}" render samples/seed --format json --out "$OUT/i"
   [ -z "${BEFORE:-}" ] || instructions json-render-before node "$BEFORE/bin/pveaudit.js" render samples/seed --format json --out "$OUT/j"
+  if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
+    # in a subshell: valgrind must start node itself (it does not follow env's exec)
+    (
+      unset NODE_EXTRA_CA_CERTS
+      instructions node-floor-no-extra-ca node -e 0
+      instructions json-render-dist-no-extra-ca "${BIN[@]}" render samples/seed --format json --out "$OUT/k"
+    )
+  fi
   f=${INSTR[node-floor]}
   echo "  json render beyond node -e 0: $((INSTR[json-render-dist] - f)) M$([ -z "${BEFORE:-}" ] || echo "; before: $((INSTR[json-render-before] - f)) M")"
 fi

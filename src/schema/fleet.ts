@@ -4,7 +4,8 @@ import { AnswerSchema, ReportSchema, RootCauseSchema } from './report.js';
 
 // What the index reads of a host's report.json: only the fields it shows, each checked exactly as the
 // full report schema checks it. The index reads every host's report once per run; validating the
-// flows, findings and evidence too cost ~17 ms a host and the index shows none of them.
+// flows, findings and evidence too doubled its CPU (50 lab reports: ~220 ms -> ~105 ms without)
+// for fields it does not show.
 export const ReportDigestSchema = ReportSchema.pick({
   schemaVersion: true,
   host: true,

@@ -112,6 +112,31 @@ process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, String(n)));`,
   t.is(await readFile(log, 'utf8'), '0');
 });
 
+test('an html render by the built CLI compiles no template at run time, and equals what the sources compile', async (t) => {
+  const log = join(pkg, 'new-function-html.txt');
+  const hook = join(pkg, 'count-new-function-html.cjs');
+  await writeFile(
+    hook,
+    `const fs = require('node:fs'); const F = globalThis.Function; let n = 0;
+globalThis.Function = new Proxy(F, { construct: (target, args) => (n++, Reflect.construct(target, args)), apply: (target, self, args) => (n++, Reflect.apply(target, self, args)) });
+process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, String(n)));`,
+  );
+  const built = join(pkg, 'out-html');
+  await run(
+    process.execPath,
+    ['--require', hook, join(pkg, 'bin', 'pveaudit.js'), 'render', SAMPLE, '--out', built, '--format', 'html'],
+    {
+      cwd: pkg,
+      env: { ...process.env, PVEAUDIT_FROM_SOURCE: '' },
+    },
+  );
+  t.is(await readFile(log, 'utf8'), '0', 'Handlebars compiles templates with new Function: none may be compiled');
+  const viaTsx = join(pkg, 'out-html-tsx');
+  const io = bufferIo();
+  t.is(await main(['render', SAMPLE, '--out', viaTsx, '--format', 'html'], io), 0, io.stderr.join('\n'));
+  t.is(await readFile(join(built, 'report.html'), 'utf8'), await readFile(join(viaTsx, 'report.html'), 'utf8'));
+});
+
 test('the bundle is pure ASCII (one non-ASCII character makes V8 hold all of it as a two-byte string)', async (t) => {
   const bundle = await readFile(join(pkg, 'dist', 'main.cjs'), 'utf8');
   const at = bundle.search(/[^\0-\x7f]/);

@@ -1,0 +1,3 @@
+// Types for scripts/precompile-templates.mjs (plain JavaScript: it runs before anything is built).
+export declare const TEMPLATE_OPTIONS: { strict: boolean; noEscape: boolean };
+export declare function precompiledTemplatesSource(dir: string): string;
