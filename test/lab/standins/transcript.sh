@@ -70,6 +70,7 @@ cases() {
     run "qm status $vmid"
     run "qm guest exec $vmid -- sh -c 'hostname; env | sort; echo to-stderr >&2; exit 3'"
     run "qm guest exec $vmid --timeout 5 -- printf 'no newline'"
+    run "qm guest exec $vmid -- printf 'caf\\303\\251 \\377 \\001 \"q\" \\\\ \\t'" # UTF-8, a stray byte, JSON escapes
     run "qm guest exec $vmid --"
     run "pct config $vmid"
     if [ "$SLOW" = --slow ]; then run "qm guest exec $vmid --timeout 1 -- sleep 3"; fi
