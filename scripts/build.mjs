@@ -133,7 +133,10 @@ await build({
   plugins: [englishOnlyZod, lazyChildProcess, sshFromItsBundle],
 });
 asciiOnly(file);
-writeFileSync(resolve(out, 'templates.cjs'), `'use strict';\nmodule.exports = ${precompiledTemplatesSource(resolve('templates'))};\n`);
+writeFileSync(
+  resolve(out, 'templates.cjs'),
+  `'use strict';\nmodule.exports = ${precompiledTemplatesSource(resolve('templates'))};\n`,
+);
 asciiOnly(resolve(out, 'templates.cjs'));
 const sshFile = resolve(out, 'ssh.cjs');
 await build({
