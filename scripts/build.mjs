@@ -6,10 +6,10 @@
 // init function that runs on first use, so a command's modules and libraries load only when it runs.
 // Plain JavaScript: it runs before anything is built. Types are checked by `npm run typecheck` (tsc).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { precompiledTemplatesSource } from './precompile-templates.mjs';
+import { precompiledTemplates } from './precompile-templates.mjs';
 
 const out = process.argv[2] ?? 'dist';
 
@@ -122,9 +122,9 @@ await build({
       "'use strict';",
       "const __pveauditUrl = require('node:url').pathToFileURL(__filename).href;",
       sshLoader,
-      // the precompiled templates (src/render/templates.ts), in a file of their own: only renders
-      // that show HTML load them, and a json-only start reads no byte of them
-      "const __pveauditTemplates = () => require('./templates.cjs')();",
+      // a precompiled template (src/render/templates.ts) by its path below templates/, from a file of
+      // its own: a run loads the fleet index's, a json-only render none
+      "const __pveauditTemplates = (rel) => { try { return require('./templates/' + rel + '.cjs'); } catch { return undefined; } };",
     ].join('\n'),
   },
   define: { 'import.meta.url': '__pveauditUrl' },
@@ -133,11 +133,12 @@ await build({
   plugins: [englishOnlyZod, lazyChildProcess, sshFromItsBundle],
 });
 asciiOnly(file);
-writeFileSync(
-  resolve(out, 'templates.cjs'),
-  `'use strict';\nmodule.exports = ${precompiledTemplatesSource(resolve('templates'))};\n`,
-);
-asciiOnly(resolve(out, 'templates.cjs'));
+for (const { rel, module } of precompiledTemplates(resolve('templates'))) {
+  const target = resolve(out, 'templates', `${rel}.cjs`);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, module);
+  asciiOnly(target);
+}
 const sshFile = resolve(out, 'ssh.cjs');
 await build({
   stdin: {

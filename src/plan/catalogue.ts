@@ -203,9 +203,9 @@ export function cleanupCommand(withPid: boolean): string {
 // above this shell, by PID and start time (field 22 of /proc/PID/stat), so a reused PID never counts.
 // Writing the marker is also the first write to the node's /tmp: a full /tmp fails here, by name.
 export const CAPTURE_MARKER = '.pveaudit-capture';
-const STARTTIME = `sed 's/.*) //' /proc/$p/stat | cut -d' ' -f20`;
 // /proc/$p/stat's fields after "pid (comm) " in $1 $2 ..., read by the shell itself (no process per
-// step: the directory is on the way to the probes); the pattern drops up to the last ") ", as STARTTIME's sed.
+// step: the directory is on the way to the probes); the pattern drops up to the last ") " (a command
+// name may contain ") ").
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template
 const STAT_FIELDS = 's=; read -r s 2>/dev/null < /proc/$p/stat && s=${s##*") "} && set -- $s';
 // mkdir -m 700 of a name pveaudit drew at random (fillTokens checks it): like mktemp -d, it fails
@@ -224,14 +224,19 @@ const MKDIR_SCRIPT = [
 // Only directories carrying pveaudit's marker, owned by this user, whose owning SSH session is gone
 // (a concurrent run's session is alive, so its directory stays); a capture still running there is
 // stopped first (matched by the exact -w path on its command line, so no other process is touched).
+// Each directory costs no process unless it is stale: the marker and /proc/PID/stat are read by the
+// shell itself, so a node with many capture directories (concurrent runs) is swept in milliseconds. A
+// stale capture is stopped by the PID its run kept (checked against its command line first), or, for
+// a directory without one, by scanning every process for the exact -w path.
 const SWEEP_SCRIPT = [
   'for d in /tmp/pveaudit.??????; do',
   `m="$d/${CAPTURE_MARKER}";`,
   '{ [ -d "$d" ] && [ ! -L "$d" ] && [ -f "$m" ] && [ ! -L "$m" ] && [ -O "$m" ]; } || continue;',
-  `set -- $(sed -n 's/^sshd \\([0-9][0-9]*\\) \\([0-9][0-9]*\\)$/\\1 \\2/p' "$m");`,
-  '[ $# -eq 2 ] || continue;',
-  `p=$1; [ -r /proc/$p/stat ] && [ "$(${STARTTIME})" = "$2" ] && continue;`,
-  `for q in $(cd /proc && echo [0-9]*); do case "$(tr '\\000' ' ' < /proc/$q/cmdline 2>/dev/null)" in`,
+  'w=; p=; t=; x=; { read -r w; read -r w p t x; } 2>/dev/null < "$m";',
+  '{ [ "$w" = sshd ] && [ -z "$x" ]; } || continue; case "$p:$t" in *[!0-9:]*|:*|*:) continue;; esac;',
+  `${STAT_FIELDS} && [ "\${20}" = "$t" ] && continue;`,
+  'q=; read -r q 2>/dev/null < "$d/tcpdump.pid"; case "$q" in ""|*[!0-9]*|0|1) q=$(cd /proc && echo [0-9]*);; esac;',
+  `for q in $q; do case "$(tr '\\000' ' ' < /proc/$q/cmdline 2>/dev/null)" in`,
   '*" -w $d/capture.pcap "*) kill -INT $q 2>/dev/null; sleep 0.5; kill -KILL $q 2>/dev/null;;',
   'esac; done;',
   'rm -rf -- "$d" && echo "removed $d (left by an earlier run whose connection is gone)";',

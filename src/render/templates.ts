@@ -22,45 +22,62 @@ interface Loaded {
 let loaded: Loaded | null = null;
 
 type Spec = Parameters<typeof Handlebars.template>[0];
-// dist/main.cjs defines it (scripts/precompile-templates.mjs): every template precompiled at build
-// time, with the sha256 of its source. Run from the sources, or for an edited template file, the
-// template is compiled here as before (same options: the output is the same, see test/render).
-declare const __pveauditTemplates: (() => Record<string, { sha256: string; spec: Spec }>) | undefined;
+// dist/main.cjs defines it (scripts/precompile-templates.mjs): a template precompiled at build time,
+// with the sha256 of its source, by its path below templates/. Run from the sources, or for an
+// edited template file, the template is compiled here as before (same options: the output is the
+// same, see test/cli/built.test.ts).
+declare const __pveauditTemplates: ((rel: string) => { sha256: string; spec: Spec } | undefined) | undefined;
 const OPTIONS = { strict: true, noEscape: false };
 
-// Templates and CSS are read and compiled once per process; a private Handlebars instance keeps
-// partials from leaking into (or being replaced by) anyone else's.
+// Templates and CSS are read and compiled once per process, each on first use (a run's fleet index
+// needs one template, a report all of them); a private Handlebars instance keeps partials from leaking
+// into (or being replaced by) anyone else's.
 export function templates(): Loaded {
   if (loaded) return loaded;
   const hb = Handlebars.create();
-  const built = typeof __pveauditTemplates === 'function' ? __pveauditTemplates() : {};
   let precompiled = 0;
-  const spec = (rel: string, source: string): Spec | null => {
-    const pre = built[rel];
-    if (!pre || pre.sha256 !== createHash('sha256').update(source).digest('hex')) return null;
-    precompiled++;
-    return pre.spec;
-  };
-  const compile = (rel: string) => {
+  const build = (rel: string) => {
     const source = readFileSync(join(DIR, rel), 'utf8');
-    const pre = spec(rel, source);
-    return pre ? hb.template(pre) : hb.compile(source, OPTIONS);
+    const pre = typeof __pveauditTemplates === 'function' ? __pveauditTemplates(rel) : undefined;
+    if (pre && pre.sha256 === createHash('sha256').update(source).digest('hex')) {
+      precompiled++;
+      return hb.template(pre.spec);
+    }
+    return hb.compile(source, OPTIONS);
   };
-  const partials = join(DIR, 'partials');
-  for (const file of readdirSync(partials).sort()) {
+  const lazy = <T>(make: () => T): (() => T) => {
+    let made: T | undefined;
+    return () => {
+      made ??= make();
+      return made;
+    };
+  };
+  // a partial is built when a template first calls it
+  for (const file of readdirSync(join(DIR, 'partials')).sort()) {
     if (!file.endsWith('.hbs')) continue;
-    const source = readFileSync(join(partials, file), 'utf8');
-    const pre = spec(`partials/${file}`, source);
-    hb.registerPartial(file.slice(0, -4), pre ? hb.template(pre) : source);
+    const partial = lazy(() => build(`partials/${file}`));
+    hb.registerPartial(file.slice(0, -4), (context: unknown, options: unknown) =>
+      (partial() as (c: unknown, o: unknown) => string)(context, options),
+    );
   }
+  // biome-ignore lint/suspicious/noExplicitAny: each caller types its own view model (see Loaded)
+  const template = (rel: string): Handlebars.TemplateDelegate<any> => {
+    const t = lazy(() => build(rel));
+    return (context, options) => t()(context, options);
+  };
+  const css = lazy(() => readFileSync(join(DIR, 'report.css'), 'utf8'));
   loaded = {
-    report: compile('report.hbs'),
-    diff: compile('diff.hbs'),
-    signoff: compile('signoff.hbs'),
-    summary: compile('summary.hbs'),
-    fleet: compile('fleet.hbs'),
-    css: readFileSync(join(DIR, 'report.css'), 'utf8'),
-    precompiled,
+    report: template('report.hbs'),
+    diff: template('diff.hbs'),
+    signoff: template('signoff.hbs'),
+    summary: template('summary.hbs'),
+    fleet: template('fleet.hbs'),
+    get css() {
+      return css();
+    },
+    get precompiled() {
+      return precompiled;
+    },
   };
   return loaded;
 }

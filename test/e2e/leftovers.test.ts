@@ -133,23 +133,29 @@ e2e(
 
 // What a killed run leaves (its directory, and a tcpdump still writing into it) is removed by the next
 // run's sweep; a directory whose owning SSH session is alive (a concurrent run's) is left alone.
-e2e("the next run sweeps a killed run's directory and its tcpdump, and spares a live run's", async (t) => {
+e2e("the next run sweeps killed runs' directories and their tcpdumps, and spares a live run's", async (t) => {
   await withLab(t, 'seed', 39, async (l, out) => {
-    const dead = drawTmpDir();
-    const live = drawTmpDir();
+    // one left by a run that kept tcpdump's PID in it (as runs do now), one without (an older run)
+    const [dead, older, live] = [drawTmpDir(), drawTmpDir(), drawTmpDir()];
     const marker = (dir: string, who: string) =>
       `mkdir -m 700 ${dir} && printf 'pveaudit capture directory\\nsshd %s\\n' "${who}" > ${dir}/.pveaudit-capture`;
+    const orphan = (dir: string) =>
+      `nohup timeout 60 tcpdump -i vmbr0 -n -w ${dir}/capture.pcap host 10.0.0.12 > ${dir}/tcpdump.err 2>&1 < /dev/null &`;
     const setup = await l.nodeExec(
       [
         marker(dead, '999999 12345'),
+        marker(older, '999998 12345'),
         `s=$(sed 's/.*) //' /proc/${l.sshdPid}/stat | cut -d' ' -f20)`,
         marker(live, `${l.sshdPid} $s`),
-        `nohup timeout 60 tcpdump -i vmbr0 -n -w ${dead}/capture.pcap host 10.0.0.12 > ${dead}/tcpdump.err 2>&1 < /dev/null &`,
+        orphan(dead),
+        `echo $! > ${dead}/tcpdump.pid`,
+        orphan(older),
         'sleep 0.3',
       ].join('\n'),
     );
     t.is(setup.code, 0, setup.stderr);
-    t.is((await runningCapture(l))?.dir, dead, 'the orphaned capture runs');
+    const before = (await leftovers(l, null)).tcpdump;
+    t.true(before.includes(`${dead}/capture.pcap`) && before.includes(`${older}/capture.pcap`), before);
     t.is(
       await runCommand(
         runOpts(l, out),
@@ -159,8 +165,11 @@ e2e("the next run sweeps a killed run's directory and its tcpdump, and spares a 
     );
     const { manifest, dir } = latest(out, 'pve');
     t.is(manifest.steps.find((s) => s.id === 'sweep')?.exitCode, 0);
-    t.regex(readFileSync(join(dir, 'evidence', 'commands', 'sweep.out'), 'utf8'), new RegExp(`removed ${dead} `));
-    t.deepEqual(await leftovers(l, dead), { tcpdump: '', files: '' });
+    const swept = readFileSync(join(dir, 'evidence', 'commands', 'sweep.out'), 'utf8');
+    for (const d of [dead, older]) {
+      t.regex(swept, new RegExp(`removed ${d} `));
+      t.deepEqual(await leftovers(l, d), { tcpdump: '', files: '' });
+    }
     t.is((await l.nodeExec(`ls -d ${live}; rm -rf -- ${live}`)).stdout.trim(), live);
   });
 });
