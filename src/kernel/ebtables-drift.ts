@@ -1,6 +1,7 @@
-import type { GuestConfig, PveConfig } from '../schema/pve.js';
+import type { PveConfig } from '../schema/pve.js';
 import type { DriftItem } from './drift.js';
 import { canonMac, type ERule, type ETable, parseEbtablesSave } from './ebtables.js';
+import { guestsInOrder } from './expected.js';
 
 // The live ebtables filter table against what pve-firewall's compile_ebtables_filter writes for the
 // configuration (PVEFW-FORWARD, PVEFW-FWBR-OUT, <dev>-OUT with its -ARP and -PROTO chains, the
@@ -16,14 +17,6 @@ interface Expected {
   rules: string[];
   unordered?: boolean;
   notComparable?: string;
-}
-
-function guestsInOrder(cfg: PveConfig): GuestConfig[] {
-  const by = (t: string) =>
-    Object.values(cfg.guests)
-      .filter((g) => g.type === t)
-      .sort((a, b) => (String(a.vmid) < String(b.vmid) ? -1 : 1));
-  return [...by('qemu'), ...by('lxc')];
 }
 
 // ebtables prints a MAC without leading zeros in each byte; compared in canonical form anyway.

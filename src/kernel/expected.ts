@@ -35,8 +35,9 @@ function logRule(chain: string, vmid: number, level: string | undefined, msg: st
   return [`${limit ?? ''}-j NFLOG --nflog-prefix ":${vmid}:${LOG_LEVELS[level]}:${chain}: ${msg}"`];
 }
 
-function guestsInOrder(cfg: PveConfig): GuestConfig[] {
-  // pve-firewall walks QEMU guests, then containers, each sorted by vmid as a string.
+// pve-firewall walks QEMU guests, then containers, each sorted by vmid as a string (its iptables
+// and its ebtables rules alike).
+export function guestsInOrder(cfg: PveConfig): GuestConfig[] {
   const by = (t: string) =>
     Object.values(cfg.guests)
       .filter((g) => g.type === t)

@@ -22,57 +22,27 @@ export function parseIptablesSave(
 ): ParsedTable {
   const issues: KIssue[] = [];
   const lines = text.split('\n');
-  const chains = new Map<string, KChain>();
-  let table = '';
-  let seen = false;
-  // First pass: chain names, so "-j NAME" can tell a chain from a target extension.
-  for (const raw of lines) {
-    const line = raw.trim();
-    if (line.startsWith('*')) table = line.slice(1);
-    else if (table === 'filter') {
-      const d = DECL.exec(line);
-      if (d?.[1]) {
-        const policy = d[2] === 'ACCEPT' || d[2] === 'DROP' ? d[2] : null;
-        chains.set(d[1], { name: d[1], policy, rules: [], packed: NONE });
-      }
-    }
-  }
+  const chain = (name: string, policy?: string): KChain => ({
+    name,
+    policy: policy === 'ACCEPT' || policy === 'DROP' ? policy : null,
+    rules: [],
+    packed: NONE,
+  });
+  const chains = declaredChains(lines, chain);
+  // the declared names only: "-j NAME" tells a chain from a target extension by them
   const names = new Set(chains.keys());
   const ctx = { ipsets };
-  table = '';
-  lines.forEach((raw, idx) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    if (line.startsWith('*')) {
-      table = line.slice(1);
-      if (table === 'filter') seen = true;
-      return;
-    }
-    if (table !== 'filter' || line === 'COMMIT' || line.startsWith(':')) return;
-    const c = COUNTED.exec(line);
-    const body = c ? (c[3] as string) : line;
-    const words = tokenize(body);
-    if (words[0] !== '-A' || !words[1]) {
-      issues.push({ file, line: idx + 1, message: `not a rule: "${line.slice(0, 120)}"` });
-      return;
-    }
-    const chainName = words[1];
-    let chain = chains.get(chainName);
-    if (!chain) {
-      issues.push({ file, line: idx + 1, message: `rule for undeclared chain ${chainName}` });
-      chain = { name: chainName, policy: null, rules: [], packed: NONE };
-      chains.set(chainName, chain);
-    }
-    const parsed = parseRuleWords(words.slice(2), ctx, names);
-    const spec = body.slice(body.indexOf(chainName, 2) + chainName.length).trim();
-    const rule: KRule = {
-      chain: chainName,
-      pos: chain.rules.length + 1,
-      line: idx + 1,
-      text: body,
+  const seen = forEachRule(lines, file, issues, chains, chain, (into, r) => {
+    const parsed = parseRuleWords(r.words.slice(2), ctx, names);
+    const spec = r.body.slice(r.body.indexOf(r.chain, 2) + r.chain.length).trim();
+    into.rules.push({
+      chain: r.chain,
+      pos: into.rules.length + 1,
+      line: r.line,
+      text: r.body,
       spec,
-      packets: c ? Number(c[1]) : null,
-      bytes: c ? Number(c[2]) : null,
+      packets: r.packets,
+      bytes: r.bytes,
       matches: parsed.matches,
       target: parsed.target,
       unknown:
@@ -82,8 +52,7 @@ export function parseIptablesSave(
       states: parsed.pre.states,
       pre: parsed.pre,
       rest: parsed.rest,
-    };
-    chain.rules.push(rule);
+    });
   });
   const ports = new Map<string, number>();
   for (const chain of chains.values()) {
@@ -112,18 +81,51 @@ export interface CounterTable {
 export function parseIptablesCounters(text: string, file: string): { table: CounterTable | null; issues: KIssue[] } {
   const issues: KIssue[] = [];
   const lines = text.split('\n');
-  const chains = new Map<string, { rules: CounterRule[] }>();
+  const chain = (): { rules: CounterRule[] } => ({ rules: [] });
+  const chains = declaredChains(lines, chain);
+  const seen = forEachRule(lines, file, issues, chains, chain, (into, r) => {
+    into.rules.push({ text: r.body, packets: r.packets });
+  });
+  return { table: seen ? { chains } : null, issues };
+}
+
+interface RuleLine {
+  line: number; // 1-based
+  chain: string;
+  body: string; // the line without its [packets:bytes] prefix
+  words: string[];
+  packets: number | null;
+  bytes: number | null;
+}
+
+// The filter table's chain declarations (":NAME POLICY [p:b]"), each made by `make`.
+function declaredChains<C>(lines: readonly string[], make: (name: string, policy?: string) => C): Map<string, C> {
+  const chains = new Map<string, C>();
   let table = '';
   for (const raw of lines) {
     const line = raw.trim();
     if (line.startsWith('*')) table = line.slice(1);
     else if (table === 'filter') {
       const d = DECL.exec(line);
-      if (d?.[1]) chains.set(d[1], { rules: [] });
+      if (d?.[1]) chains.set(d[1], make(d[1], d[2]));
     }
   }
+  return chains;
+}
+
+// Each rule line of the filter table, in order, handed to `add` with its chain. A line that is not
+// a rule, or a rule for an undeclared chain (then made, so its rules are kept), is an issue naming
+// file and line. Returns whether the text has a filter table at all.
+function forEachRule<C>(
+  lines: readonly string[],
+  file: string,
+  issues: KIssue[],
+  chains: Map<string, C>,
+  make: (name: string) => C,
+  add: (chain: C, rule: RuleLine) => void,
+): boolean {
   let seen = false;
-  table = '';
+  let table = '';
   lines.forEach((raw, idx) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
@@ -136,19 +138,21 @@ export function parseIptablesCounters(text: string, file: string): { table: Coun
     const c = COUNTED.exec(line);
     const body = c ? (c[3] as string) : line;
     const words = tokenize(body);
-    if (words[0] !== '-A' || !words[1]) {
+    const name = words[1];
+    if (words[0] !== '-A' || !name) {
       issues.push({ file, line: idx + 1, message: `not a rule: "${line.slice(0, 120)}"` });
       return;
     }
-    let chain = chains.get(words[1]);
-    if (!chain) {
-      issues.push({ file, line: idx + 1, message: `rule for undeclared chain ${words[1]}` });
-      chain = { rules: [] };
-      chains.set(words[1], chain);
+    let chain = chains.get(name);
+    if (chain === undefined) {
+      issues.push({ file, line: idx + 1, message: `rule for undeclared chain ${name}` });
+      chain = make(name);
+      chains.set(name, chain);
     }
-    chain.rules.push({ text: body, packets: c ? Number(c[1]) : null });
+    const packets = c ? Number(c[1]) : null;
+    add(chain, { line: idx + 1, chain: name, body, words, packets, bytes: c ? Number(c[2]) : null });
   });
-  return { table: seen ? { chains } : null, issues };
+  return seen;
 }
 
 const INDEX_FROM = 24;
