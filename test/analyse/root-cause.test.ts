@@ -1,24 +1,10 @@
 import test from 'ava';
 import { analyse } from '../../src/analyse/index.js';
 import type { Facts } from '../../src/schema/facts.js';
-import type { CurlResult } from '../../src/schema/observe.js';
 import { baseIntent, factsFrom, trapTree } from '../checks/helpers.js';
-import { seedCapture, seedCurl } from './seed-facts.js';
+import { seedCapture, seedProbe } from './seed-facts.js';
 
 const META = { startedAt: 'a', finishedAt: 'b', evidence: [], reportId: 'r', evidenceDigest: 'd', incompleteSteps: [] };
-const probe = (result: Partial<CurlResult>): Facts['probes'] => [
-  {
-    probe: {
-      name: 'traefik-to-portainer',
-      from: 'ct102',
-      url: 'https://portainer.internal.thinkheads.ai',
-      connectTimeout: 3,
-      expect: 'reachable',
-    },
-    result: { ...seedCurl, ...result },
-    evidence: null,
-  },
-];
 const captured = (verdict: 'connected' | 'refused' | 'unanswered'): Partial<Facts> => ({
   captures: [
     {
@@ -50,28 +36,28 @@ const CASES: {
   {
     name: 'simulated DROP + unanswered SYNs -> firewall',
     trap: 'rule-missing',
-    facts: { ...captured('unanswered'), probes: probe({}) },
+    facts: { ...captured('unanswered'), probes: seedProbe({}) },
     layer: 'firewall',
     reason: { code: 'policy', file: 'firewall/1001.fw', line: 3, policy: 'DROP', side: 'destination' },
   },
   {
     name: 'simulated REJECT + the reset it sends -> firewall, read as the firewall answering',
     trap: 'policy-reject',
-    facts: { ...captured('refused'), probes: probe({ exitCode: 7, error: 'Connection refused' }) },
+    facts: { ...captured('refused'), probes: seedProbe({ exitCode: 7, error: 'Connection refused' }) },
     layer: 'firewall',
     reason: { code: 'policy', file: 'firewall/1001.fw', line: 3, policy: 'REJECT', action: 'REJECT' },
   },
   {
     name: 'simulated ACCEPT + RST -> service',
     trap: null,
-    facts: { ...captured('refused'), probes: probe({ exitCode: 7, error: 'Connection refused' }) },
+    facts: { ...captured('refused'), probes: seedProbe({ exitCode: 7, error: 'Connection refused' }) },
     layer: 'service',
     reason: { code: 'service-refused', address: '10.0.0.101', port: 443, server: 'VM 1001' },
   },
   {
     name: 'simulated ACCEPT + unanswered -> look past the firewall',
     trap: null,
-    facts: { ...captured('unanswered'), probes: probe({}) },
+    facts: { ...captured('unanswered'), probes: seedProbe({}) },
     layer: 'service',
     reason: { code: 'syn-unanswered', syns: 3, address: '10.0.0.101', port: 443 },
   },
@@ -80,7 +66,7 @@ const CASES: {
     trap: null,
     facts: {
       ...captured('connected'),
-      probes: probe({
+      probes: seedProbe({
         exitCode: 60,
         phase: 'tls',
         error: 'SSL certificate problem: unable to get local issuer certificate',
@@ -93,7 +79,7 @@ const CASES: {
     name: 'curl phase dns -> dns',
     trap: null,
     facts: {
-      probes: probe({
+      probes: seedProbe({
         exitCode: 6,
         phase: 'dns',
         resolved: null,
@@ -107,7 +93,10 @@ const CASES: {
   {
     name: 'everything works -> none',
     trap: null,
-    facts: { ...captured('connected'), probes: probe({ exitCode: 0, phase: 'done', httpStatus: 200, error: null }) },
+    facts: {
+      ...captured('connected'),
+      probes: seedProbe({ exitCode: 0, phase: 'done', httpStatus: 200, error: null }),
+    },
     layer: null,
     reason: null, // nothing is wrong: no root cause
   },
@@ -125,7 +114,7 @@ for (const c of CASES) {
 test('the rejected flow: packets-dropped says rejected, where, and what the capture saw', (t) => {
   const r = run('policy-reject', {
     ...captured('refused'),
-    probes: probe({ exitCode: 7, error: 'Connection refused' }),
+    probes: seedProbe({ exitCode: 7, error: 'Connection refused' }),
   });
   t.deepEqual(r.rootCause?.decidedBy, { kind: 'policy', file: 'firewall/1001.fw', line: 3, text: 'policy_in: REJECT' });
   const a = r.answers.find((x) => x.question === 'packets-dropped');
@@ -149,7 +138,7 @@ test('a probe that works is the answer: packets not dropped, root cause none, an
   const r = analyse(
     factsFrom(files, {
       ...captured('connected'),
-      probes: probe({ exitCode: 0, phase: 'done', httpStatus: 200, error: null }),
+      probes: seedProbe({ exitCode: 0, phase: 'done', httpStatus: 200, error: null }),
     }),
     intent,
     { ...META, files },
@@ -164,7 +153,7 @@ test('a probe that works is the answer: packets not dropped, root cause none, an
 });
 
 test('a disagreement between simulation and observation is its own finding', (t) => {
-  const r = run(null, { ...captured('unanswered'), probes: probe({}) });
+  const r = run(null, { ...captured('unanswered'), probes: seedProbe({}) });
   const f = r.findings.find((x) => x.checkId === 'flow_observation_disagrees');
   t.regex(
     f?.detail ?? '',
@@ -190,7 +179,7 @@ test('without intent the guest question is unknown and no intent-only check fail
 test('when the service is the root cause, its step leads the runbook before unrelated firewall edits', (t) => {
   const r = run('rule-unexpected', {
     ...captured('refused'),
-    probes: probe({ exitCode: 7, error: 'Connection refused' }),
+    probes: seedProbe({ exitCode: 7, error: 'Connection refused' }),
   });
   t.is(r.rootCause?.layer, 'service');
   const steps = [...r.findings].sort((a, b) => (a.remediation.order ?? 0) - (b.remediation.order ?? 0));
@@ -201,7 +190,7 @@ test('when the service is the root cause, its step leads the runbook before unre
 test('a probe whose name never resolved belongs to its intended flow, and no packet means no "dropped"', (t) => {
   const r = run('rule-missing', {
     ...captured('unanswered'),
-    probes: probe({
+    probes: seedProbe({
       exitCode: 6,
       phase: 'dns',
       resolved: null,

@@ -76,6 +76,21 @@ export const seedCurl: CurlResult = {
   issues: [],
 };
 
+// The seed's one probe (CT 102 to Portainer), with curl's result changed as given; null: not run.
+export const seedProbe = (result: Partial<CurlResult> | null): Facts['probes'] => [
+  {
+    probe: {
+      name: 'traefik-to-portainer',
+      from: 'ct102',
+      url: 'https://portainer.internal.thinkheads.ai',
+      connectTimeout: 3,
+      expect: 'reachable',
+    },
+    result: result ? { ...seedCurl, ...result } : null,
+    evidence: null,
+  },
+];
+
 export const seedFiles = (): Record<string, string> => readTree(join(FIXTURES, 'pve/seed'));
 
 export function seedFacts(): Facts {

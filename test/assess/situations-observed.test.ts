@@ -7,7 +7,7 @@ import { assessRootCause } from '../../src/assess/root-cause.js';
 import type { Facts } from '../../src/schema/facts.js';
 import type { CurlResult } from '../../src/schema/observe.js';
 import type { LiveVerdict } from '../../src/schema/report.js';
-import { seedCapture, seedCurl } from '../analyse/seed-facts.js';
+import { seedCapture, seedProbe } from '../analyse/seed-facts.js';
 import { factsFrom, nativeIntent } from '../checks/helpers.js';
 
 // The situations matrix crossed with what was observed (issue 9): how the files decide traefik
@@ -76,19 +76,7 @@ function facts(f: FileCase, p: ProbeCase): Facts {
           },
         ]
       : [],
-    probes: [
-      {
-        probe: {
-          name: 'traefik-to-portainer',
-          from: 'ct102',
-          url: 'https://portainer.internal.thinkheads.ai',
-          connectTimeout: 3,
-          expect: 'reachable',
-        },
-        result: curl ? { ...seedCurl, ...curl } : null,
-        evidence: null,
-      },
-    ],
+    probes: seedProbe(curl ?? null),
     missing: p === 'not-run' ? [{ step: 'probe-traefik-to-portainer', reason: 'exit 255: ssh channel closed' }] : [],
   });
 }
