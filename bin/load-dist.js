@@ -21,9 +21,14 @@ export function loadDist(file) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return {
+    exports: module.exports,
     main: module.exports.main,
     cacheRejected: cachedData === undefined || script.cachedDataRejected === true,
     // the cache as of now: after a run it also holds the functions that run compiled
     createCache: () => script.createCachedData(),
   };
 }
+
+// dist/main.cjs loads dist/ssh.cjs (the SSH library, when a command connects) through this same
+// loader, found here: a CommonJS bundle cannot import this ES module itself.
+globalThis[Symbol.for('pveaudit.loadDist')] = loadDist;

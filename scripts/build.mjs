@@ -86,21 +86,19 @@ const nativeByPackagePath = {
     b.onResolve({ filter: /^cpu-features$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
-// Loads dist/ssh.cjs once, with its code cache, as bin/load-dist.js loads main.cjs; the script is kept
-// on globalThis for the build's warm-up, which writes the cache.
+// Loads dist/ssh.cjs once, with its code cache, through bin/load-dist.js's loader (which loaded
+// main.cjs and left itself on globalThis; without it, a plain require). The result is kept on
+// globalThis for the build's warm-up, which writes the cache.
 const sshLoader = `const __pveauditSsh = (() => {
   let libs;
   return () => {
     if (libs) return libs;
-    const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module'), path = require('node:path');
-    const file = path.join(__dirname, 'ssh.cjs');
-    let cachedData;
-    try { cachedData = fs.readFileSync(file + '.cache'); } catch {}
-    const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
-    const mod = { exports: {} };
-    script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
-    globalThis[Symbol.for('pveaudit.sshScript')] = script;
-    libs = mod.exports;
+    const file = require('node:path').join(__dirname, 'ssh.cjs');
+    const load = globalThis[Symbol.for('pveaudit.loadDist')];
+    if (!load) return (libs = require(file));
+    const loaded = load(file);
+    globalThis[Symbol.for('pveaudit.ssh')] = loaded;
+    libs = loaded.exports;
     return libs;
   };
 })();`;
@@ -174,9 +172,9 @@ try {
   writeFileSync(join(tmp, 'inventory.yml'), 'all:\\n  hosts:\\n    pve: { ansible_host: 127.0.0.1 }\\n');
   const dry = await dist.main(['run', '-i', join(tmp, 'inventory.yml'), '-a', join(tmp, 'audit.yml'), '--dry-run', '--quiet']);
   if (dry !== 0) throw new Error('the warm-up dry run exited ' + dry);
-  const ssh = globalThis[Symbol.for('pveaudit.sshScript')];
+  const ssh = globalThis[Symbol.for('pveaudit.ssh')];
   if (!ssh) throw new Error('the warm-up dry run did not load dist/ssh.cjs');
-  writeFileSync(${JSON.stringify(`${sshFile}.cache`)}, ssh.createCachedData());
+  writeFileSync(${JSON.stringify(`${sshFile}.cache`)}, ssh.createCache());
   writeFileSync(${JSON.stringify(`${file}.cache`)}, dist.createCache());
 } finally {
   rmSync(tmp, { recursive: true, force: true });

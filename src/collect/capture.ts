@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { fillTokens, isPid } from '../plan/catalogue.js';
 import type { PlanStep } from '../plan/types.js';
-import { buildBatch, splitBatch } from './batch.js';
 import { failure, type RunContext, record, stopped } from './context.js';
 import type { ExecResult } from './ssh.js';
-import { keep, keepText } from './steps.js';
+import { keepBatch, keepText, sendBatch } from './steps.js';
 
 // The capture's state on the node: what cleanup must stop and remove, whatever happens.
 export interface CaptureState {
@@ -35,20 +34,11 @@ export async function startCapture(ctx: RunContext, steps: PlanStep[], state: Ca
     PlanStep,
     PlanStep,
   ];
-  const all = [mk, start, listen];
-  const t0 = new Date();
-  for (const s of all) ctx.onEvent({ step: s.id, state: 'running' });
+  for (const s of [mk, start, listen]) ctx.onEvent({ step: s.id, state: 'running' });
   // Named before the node confirms it: an interrupted start is still cleaned up (the cleanup
   // removes only a directory that carries pveaudit's marker, and finds tcpdump's PID in it).
   state.dir = dir;
-  const batch = buildBatch(
-    all.map((s) => s.command),
-    undefined,
-    [null, 0, 1],
-  );
-  const timeoutSec = all.reduce((sum, s) => sum + s.timeoutSec, 0);
-  const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
-  const parts = splitBatch(r, batch, all.length);
+  const { startedAt: t0, parts } = await sendBatch(ctx, [mk, start, listen], [null, 0, 1]);
   const [made, started, heard] = parts as [ExecResult, ExecResult, ExecResult];
 
   const printed = made.stdout.toString().trim();
@@ -93,21 +83,16 @@ export async function finishCapture(
 ): Promise<void> {
   if (!state.dir || !state.pid) return;
   const parts = [byId(steps, 'capture-stop'), byId(steps, 'capture-log'), byId(steps, 'capture-download'), cleanup];
-  const commands = parts.map((p) => fillTokens(p.command, { pid: state.pid, dir: state.dir }));
-  const t0 = new Date();
-  for (const p of [...first, ...parts]) ctx.onEvent({ step: p.id, state: 'running' });
-  const batch = buildBatch([...first.map((s) => s.command), ...commands]);
-  const timeoutSec = [...first, ...parts].reduce((sum, p) => sum + p.timeoutSec, 0);
-  const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
-  const all = splitBatch(r, batch, first.length + parts.length);
-  for (const [i, s] of first.entries()) await keep(ctx, s, t0, all[i] as ExecResult);
-  const [stop, log, pcap, clean] = all.slice(first.length) as [ExecResult, ExecResult, ExecResult, ExecResult];
-  const [stopStep, logStep, pcapStep, cleanStep] = parts.map((p, i) => ({ ...p, command: commands[i] as string })) as [
-    PlanStep,
-    PlanStep,
-    PlanStep,
-    PlanStep,
-  ];
+  const [stopStep, logStep, pcapStep, cleanStep] = parts.map((p) => ({
+    ...p,
+    command: fillTokens(p.command, { pid: state.pid, dir: state.dir }),
+  })) as [PlanStep, PlanStep, PlanStep, PlanStep];
+  const filled = [stopStep, logStep, pcapStep, cleanStep];
+  for (const p of [...first, ...filled]) ctx.onEvent({ step: p.id, state: 'running' });
+  const sent = await sendBatch(ctx, [...first, ...filled]);
+  const t0 = sent.startedAt;
+  await keepBatch(ctx, first, { startedAt: t0, parts: sent.parts.slice(0, first.length) });
+  const [stop, log, pcap, clean] = sent.parts.slice(first.length) as [ExecResult, ExecResult, ExecResult, ExecResult];
   // "No such process": the capture already ended at its time or packet bound. Not a failure.
   record(ctx, stopStep, t0, stop, { error: stop.lost ? failure(stop, stopStep.timeoutSec) : null });
 

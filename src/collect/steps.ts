@@ -44,9 +44,18 @@ export interface SentBatch {
 
 // Runs a batch without recording anything yet: a read made ahead of the answer that decides whether
 // it belongs to the plan (the iptables ruleset, before host.fw says which backend) is kept only if it does.
-export async function sendBatch(ctx: RunContext, steps: readonly PlanStep[]): Promise<SentBatch> {
+// `after` chains parts as buildBatch does.
+export async function sendBatch(
+  ctx: RunContext,
+  steps: readonly PlanStep[],
+  after?: readonly (number | null)[],
+): Promise<SentBatch> {
   const startedAt = new Date();
-  const batch = buildBatch(steps.map((s) => s.command));
+  const batch = buildBatch(
+    steps.map((s) => s.command),
+    undefined,
+    after,
+  );
   const timeoutSec = steps.reduce((sum, s) => sum + s.timeoutSec, 0);
   const r = await ctx.session.exec(batch.command, { timeoutSec, signal: ctx.signal });
   return { startedAt, parts: splitBatch(r, batch, steps.length) };

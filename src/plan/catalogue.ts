@@ -322,5 +322,4 @@ export function fillTokens(command: string, values: { dir?: string | null; pid?:
   return out;
 }
 
-export const isTmpDir = (s: string) => TMPDIR_RE.test(s);
 export const isPid = (s: string) => PID_RE.test(s);
